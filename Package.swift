@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Lore",
+    products: [
+        .executable(name: "lore", targets: ["lore"]),
+        .library(name: "LoreCore", targets: ["LoreCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Debian libblas-dev: the generic `blas`, swapped for OpenBLAS at run time by alternatives.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libblas-dev"])]),
+        // Debian liblapack-dev: the generic `lapack` (Fortran symbols, declared in the shim header).
+        .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK", providers: [.apt(["liblapack-dev"])]),
+        // Debian libstemmer-dev: Snowball stemmers.
+        .systemLibrary(name: "CStemmer", path: "Sources/CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .target(
+            name: "LoreCore",
+            dependencies: ["CBLAS", "CLAPACK", "CStemmer", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        .executableTarget(
+            name: "lore",
+            dependencies: ["LoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "LoreCoreTests", dependencies: ["LoreCore"]),
+        .testTarget(name: "LoreEndToEndTests", dependencies: ["LoreCore"]),
+    ]
+)

@@ -1,0 +1,26 @@
+/// A retrievable unit of a note: one section (or part of a long section) with where it came from.
+public struct Passage: Equatable, Sendable {
+    /// The note's path relative to the corpus folder, with `/` separators.
+    public var source: String
+    /// First and last line (1-based, inclusive) of the passage's text in the note.
+    public var firstLine: Int
+    public var lastLine: Int
+    /// The heading path, e.g. `Hybrid model routing › Result`.
+    public var title: String
+    /// The passage's text, as written in the note.
+    public var text: String
+
+    public init(source: String, firstLine: Int, lastLine: Int, title: String, text: String) {
+        self.source = source
+        self.firstLine = firstLine
+        self.lastLine = lastLine
+        self.title = title
+        self.text = text
+    }
+}
+
+/// Something wrong with the input that Lore reports to the user instead of crashing.
+public struct LoreError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

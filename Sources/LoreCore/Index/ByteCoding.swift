@@ -1,0 +1,101 @@
+import Foundation
+
+/// Appends little-endian values to a byte buffer (the index writer's side of the format).
+struct ByteWriter {
+    var data = Data()
+
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+    mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    mutating func string(_ s: String) {
+        let bytes = Array(s.utf8)
+        u32(UInt32(bytes.count))
+        data.append(contentsOf: bytes)
+    }
+    mutating func array<T: FixedWidthInteger>(_ a: [T]) {
+        for v in a { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+    }
+    mutating func floats(_ a: [Float]) { array(a.map(\.bitPattern)) }
+}
+
+/// Reads little-endian values from a byte buffer with bounds checks: a short or damaged buffer
+/// throws instead of trapping.
+struct ByteReader {
+    let data: Data
+    var position: Int
+    let end: Int
+
+    init(_ data: Data, range: Range<Int>) {
+        self.data = data
+        position = range.lowerBound
+        end = range.upperBound
+    }
+
+    struct Truncated: Error {}
+
+    mutating func bytes(_ n: Int) throws -> Data {
+        guard n >= 0, position + n <= end else { throw Truncated() }
+        defer { position += n }
+        return data[data.startIndex + position ..< data.startIndex + position + n]
+    }
+
+    mutating func u32() throws -> UInt32 { try integer() }
+    mutating func u64() throws -> UInt64 { try integer() }
+    mutating func i64() throws -> Int64 { Int64(bitPattern: try integer()) }
+
+    mutating func integer<T: FixedWidthInteger>() throws -> T {
+        let size = MemoryLayout<T>.size
+        guard position + size <= end else { throw Truncated() }
+        var v: T = 0
+        withUnsafeMutableBytes(of: &v) { dst in
+            data.copyBytes(to: dst, from: data.startIndex + position ..< data.startIndex + position + size)
+        }
+        position += size
+        return T(littleEndian: v)
+    }
+
+    mutating func string() throws -> String {
+        let n = Int(try u32())
+        let raw = try bytes(n)
+        guard let s = String(validating: raw, as: UTF8.self) else { throw Truncated() }
+        return s
+    }
+
+    mutating func array<T: FixedWidthInteger>(_ count: Int, of: T.Type = T.self) throws -> [T] {
+        let size = MemoryLayout<T>.size
+        guard count >= 0, position + count * size <= end else { throw Truncated() }
+        var out = [T](repeating: 0, count: count)
+        out.withUnsafeMutableBytes { dst in
+            data.copyBytes(to: dst, from: data.startIndex + position ..< data.startIndex + position + count * size)
+        }
+        position += count * size
+        #if _endian(big)
+        for i in out.indices { out[i] = T(littleEndian: out[i]) }
+        #endif
+        return out
+    }
+
+    mutating func floats(_ count: Int) throws -> [Float] {
+        try array(count, of: UInt32.self).map(Float.init(bitPattern:))
+    }
+}
+
+/// FNV-1a over 64-bit little-endian words (the tail zero-padded), started from the length:
+/// the per-section checksum of the index format. Fast, not cryptographic: it catches damage,
+/// not tampering.
+func checksum64(_ data: Data) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(data.count)
+    data.withUnsafeBytes { raw in
+        let n = raw.count / 8
+        for i in 0..<n {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+            h = (h ^ w) &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
+        }
+        var tail: UInt64 = 0
+        for (j, b) in raw[(n * 8)...].enumerated() { tail |= UInt64(b) << (8 * UInt64(j)) }
+        h = (h ^ tail) &* 0x0000_0100_0000_01B3
+        h ^= h >> 29
+    }
+    return h
+}

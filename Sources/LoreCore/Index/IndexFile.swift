@@ -1,0 +1,259 @@
+import Foundation
+
+/// The on-disk index: one file, `lore.idx`, in the index folder. Layout (all integers
+/// little-endian; see docs/index-format.md for every field):
+///
+/// - header, 32 bytes: magic `LOREIDX\0`, format version (u32), endianness mark 0x01020304 (u32),
+///   section count (u32), reserved (u32), checksum of the section table (u64);
+/// - section table, 32 bytes a section: tag (4 ASCII bytes), reserved (u32), offset (u64),
+///   length (u64), checksum64 of the section's bytes (u64);
+/// - the sections, each starting on a 64-byte boundary (so arrays can be mapped in place).
+///
+/// A file is written beside the old one, fsynced and renamed over it: a reader sees the old index
+/// or the new one, never a mix.
+public enum IndexFile {
+    public static let fileName = "lore.idx"
+    public static let formatVersion: UInt32 = 1
+    static let magic = Data("LOREIDX\0".utf8)
+    static let endianMark: UInt32 = 0x0102_0304
+
+    /// Why an index cannot be used; the message names the file and the fix.
+    public enum Problem: Error, CustomStringConvertible {
+        case missing(String)
+        case damaged(String, String)
+        case incompatible(String, String)
+
+        public var description: String {
+            switch self {
+            case .missing(let path): return "no index at \(path): run `lore index` to build it"
+            case .damaged(let path, let why):
+                return "index \(path) is damaged (\(why)): run `lore index --rebuild` to build it again"
+            case .incompatible(let path, let why):
+                return "index \(path) cannot be read by this version of lore (\(why)): run `lore index --rebuild`"
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes `index` into `folder` atomically (temporary file, fsync, rename, fsync of the folder).
+    public static func write(_ index: CorpusIndex, to folder: String) throws {
+        let data = encode(index)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let target = folder + "/" + fileName
+        let temporary = folder + "/.\(fileName).\(getpid()).lore-tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw LoreError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var ok = data.withUnsafeBytes { raw -> Bool in
+            var done = 0
+            while done < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, target) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(temporary)
+            throw LoreError("cannot write the index \(target): \(why)")
+        }
+        let dir = open(folder, O_RDONLY)
+        if dir >= 0 { fsync(dir); close(dir) }
+    }
+
+    static func encode(_ index: CorpusIndex) -> Data {
+        var sections: [(String, Data)] = []
+        let config = try! JSONEncoder.sorted.encode(index.config)
+        sections.append(("CONF", config))
+
+        var files = ByteWriter()
+        files.u64(UInt64(index.files.count))
+        for f in index.files {
+            files.string(f.path)
+            files.i64(f.size)
+            files.i64(f.mtimeNanos)
+            files.u64(f.contentHash)
+            files.u64(UInt64(f.firstPassage))
+            files.u64(UInt64(f.passageCount))
+        }
+        sections.append(("FILE", files.data))
+
+        var passages = ByteWriter()
+        passages.u64(UInt64(index.passages.count))
+        for p in index.passages {
+            passages.string(p.source)
+            passages.u32(UInt32(p.firstLine))
+            passages.u32(UInt32(p.lastLine))
+            passages.string(p.title)
+            passages.string(p.text)
+        }
+        sections.append(("PASS", passages.data))
+
+        var offsets = ByteWriter(); offsets.array(index.counts.offsets.map { UInt64($0) })
+        var indices = ByteWriter(); indices.array(index.counts.indices)
+        var values = ByteWriter(); values.floats(index.counts.values)
+        sections += [("COFF", offsets.data), ("CIDX", indices.data), ("CVAL", values.data)]
+
+        if let latent = index.latent {
+            var rows = ByteWriter(); rows.u64(UInt64(latent.rank)); rows.array(latent.featureRow)
+            var basis = ByteWriter(); basis.floats(latent.basis)
+            var vectors = ByteWriter(); vectors.floats(latent.passageVectors)
+            sections += [("LROW", rows.data), ("LBAS", basis.data), ("LVEC", vectors.data)]
+        }
+
+        let headerSize = 32, entrySize = 32
+        var table = ByteWriter()
+        var offset = align(headerSize + entrySize * sections.count)
+        var body = Data()
+        for (tag, bytes) in sections {
+            table.data.append(contentsOf: Array(tag.utf8))
+            table.u32(0)
+            table.u64(UInt64(offset))
+            table.u64(UInt64(bytes.count))
+            table.u64(checksum64(bytes))
+            let start = align(offset + bytes.count)
+            body.append(bytes)
+            body.append(Data(count: start - offset - bytes.count))
+            offset = start
+        }
+        var header = ByteWriter()
+        header.data.append(magic)
+        header.u32(formatVersion)
+        header.u32(endianMark)
+        header.u32(UInt32(sections.count))
+        header.u32(0)
+        header.u64(checksum64(table.data))
+        var out = header.data
+        out.append(table.data)
+        out.append(Data(count: align(out.count) - out.count))
+        out.append(body)
+        return out
+    }
+
+    static func align(_ n: Int) -> Int { (n + 63) & ~63 }
+
+    // MARK: Reading
+
+    /// True when an index file exists in `folder`.
+    public static func exists(in folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: folder + "/" + fileName)
+    }
+
+    /// Opens the index in `folder`, checking every section's checksum.
+    public static func read(from folder: String) throws -> CorpusIndex {
+        let path = folder + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { throw Problem.missing(path) }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+            throw Problem.damaged(path, "cannot be read: \(error.localizedDescription)")
+        }
+        do {
+            return try decode(data, path: path)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem.damaged(path, "truncated or inconsistent")
+        }
+    }
+
+    static func decode(_ data: Data, path: String) throws -> CorpusIndex {
+        var header = ByteReader(data, range: 0..<data.count)
+        guard data.count >= 32, try header.bytes(8) == magic else { throw Problem.damaged(path, "not a lore index") }
+        let version = try header.u32()
+        let mark = try header.u32()
+        guard mark == endianMark else { throw Problem.incompatible(path, "written with another byte order") }
+        guard version == formatVersion else {
+            throw Problem.incompatible(path, "format version \(version), this lore reads version \(formatVersion)")
+        }
+        let count = Int(try header.u32())
+        _ = try header.u32()
+        let tableSum = try header.u64()
+        guard count < 1024, 32 + 32 * count <= data.count else { throw Problem.damaged(path, "bad section table") }
+        let tableRange = 32..<(32 + 32 * count)
+        guard checksum64(data.subdata(in: tableRange)) == tableSum else { throw Problem.damaged(path, "section table checksum") }
+        var table = ByteReader(data, range: tableRange)
+        var sections: [String: Range<Int>] = [:]
+        for _ in 0..<count {
+            let tag = String(decoding: try table.bytes(4), as: UTF8.self)
+            _ = try table.u32()
+            let offset = Int(try table.u64()), length = Int(try table.u64()), sum = try table.u64()
+            guard offset >= 0, length >= 0, offset + length <= data.count else {
+                throw Problem.damaged(path, "section \(tag) runs past the end of the file (truncated?)")
+            }
+            guard checksum64(data.subdata(in: offset..<(offset + length))) == sum else {
+                throw Problem.damaged(path, "section \(tag) checksum")
+            }
+            sections[tag] = offset..<(offset + length)
+        }
+        func section(_ tag: String) throws -> ByteReader {
+            guard let r = sections[tag] else { throw Problem.damaged(path, "section \(tag) is missing") }
+            return ByteReader(data, range: r)
+        }
+        func length(_ tag: String) -> Int { sections[tag]?.count ?? 0 }
+
+        let confRange = try section("CONF")
+        let config: IndexConfig
+        do { config = try JSONDecoder().decode(IndexConfig.self, from: data.subdata(in: confRange.position..<confRange.end)) } catch {
+            throw Problem.incompatible(path, "unknown configuration")
+        }
+        guard (4...24).contains(config.dimensionBits) else { throw Problem.incompatible(path, "dimension 2^\(config.dimensionBits)") }
+
+        var fr = try section("FILE")
+        let fileCount = Int(try fr.u64())
+        guard fileCount <= data.count else { throw ByteReader.Truncated() }
+        var files: [ManifestEntry] = []
+        files.reserveCapacity(fileCount)
+        for _ in 0..<fileCount {
+            files.append(ManifestEntry(path: try fr.string(), size: try fr.i64(), mtimeNanos: try fr.i64(),
+                                       contentHash: try fr.u64(), firstPassage: Int(try fr.u64()),
+                                       passageCount: Int(try fr.u64())))
+        }
+
+        var pr = try section("PASS")
+        let passageCount = Int(try pr.u64())
+        guard passageCount <= data.count else { throw ByteReader.Truncated() }
+        var passages: [Passage] = []
+        passages.reserveCapacity(passageCount)
+        for _ in 0..<passageCount {
+            passages.append(Passage(source: try pr.string(), firstLine: Int(try pr.u32()), lastLine: Int(try pr.u32()),
+                                    title: try pr.string(), text: try pr.string()))
+        }
+
+        var or = try section("COFF"), ir = try section("CIDX"), vr = try section("CVAL")
+        let offsets = try or.array(length("COFF") / 8, of: UInt64.self).map { Int($0) }
+        let indices = try ir.array(length("CIDX") / 4, of: UInt32.self)
+        let values = try vr.floats(length("CVAL") / 4)
+        guard offsets.count == passageCount + 1, offsets.first == 0, offsets.last == indices.count,
+              values.count == indices.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
+              indices.allSatisfy({ Int($0) < config.dimensions }) else {
+            throw Problem.damaged(path, "term counts are inconsistent")
+        }
+        let counts = SparseRows(offsets: offsets, indices: indices, values: values)
+
+        var latent: LatentModel? = nil
+        if sections["LROW"] != nil {
+            var lr = try section("LROW"), lb = try section("LBAS"), lv = try section("LVEC")
+            let rank = Int(try lr.u64())
+            let featureRow = try lr.array(config.dimensions, of: Int32.self)
+            let used = featureRow.filter { $0 >= 0 }.count
+            guard rank > 0, length("LBAS") == used * rank * 4, length("LVEC") == passageCount * rank * 4 else {
+                throw Problem.damaged(path, "latent layer sizes")
+            }
+            latent = LatentModel(rank: rank, featureRow: featureRow, basis: try lb.floats(used * rank),
+                                 passageVectors: try lv.floats(passageCount * rank))
+        }
+        let lexical = LexicalModel(counts: counts, config: config)
+        return CorpusIndex(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}

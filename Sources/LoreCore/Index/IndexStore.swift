@@ -1,0 +1,88 @@
+import Foundation
+
+/// An index folder tied to its corpus folder: opens the index, and builds or refreshes it when it
+/// is missing, stale, damaged or built with other settings. Writers hold an exclusive lock
+/// (`index/.lock`), so two builds never interleave; a second writer waits for the first.
+public struct IndexStore {
+    public let corpusPath: String
+    public let indexPath: String
+
+    public init(corpus: String, index: String) {
+        corpusPath = corpus
+        indexPath = index
+    }
+
+    /// The result of `open`: the index and, when it had to be built first, what was done and why.
+    public struct Opened {
+        public var index: CorpusIndex
+        /// Why the index was (re)built, or nil when it was used as it was.
+        public var reason: String?
+        public var report: BuildReport?
+    }
+
+    /// The index, up to date with the corpus. `overrides` changes the stored settings (a change
+    /// that alters the vectors rebuilds). When the corpus folder is missing but an index exists,
+    /// the index is used as it is.
+    public func open(overrides: (inout IndexConfig) -> Void = { _ in }) throws -> Opened {
+        let existing: CorpusIndex?
+        var damage: String? = nil
+        do { existing = try IndexFile.read(from: indexPath) } catch IndexFile.Problem.missing {
+            existing = nil
+        } catch {
+            existing = nil
+            damage = "\(error)"
+        }
+        var config = existing?.config ?? IndexConfig()
+        overrides(&config)
+        let corpusExists = FileManager.default.fileExists(atPath: corpusPath)
+        if let existing {
+            if !corpusExists { return Opened(index: existing, reason: nil, report: nil) }
+            if config == existing.config, try !IndexBuilder(corpus: corpusPath, config: config).isStale(existing) {
+                return Opened(index: existing, reason: nil, report: nil)
+            }
+        }
+        guard corpusExists else {
+            if let damage { throw LoreError(damage) }
+            throw LoreError("corpus folder not found: \(corpusPath) (and no index in \(indexPath))")
+        }
+        let reason: String
+        if let damage { reason = damage.replacingOccurrences(of: "run `lore index --rebuild` to build it again", with: "rebuilding it") }
+        else if existing == nil { reason = "no index in \(indexPath) yet: building it" }
+        else if existing!.config != config { reason = "settings changed: rebuilding the index" }
+        else { reason = "notes changed since the index was built: refreshing it" }
+        let (index, report) = try build(config: config, previous: existing)
+        return Opened(index: index, reason: reason, report: report)
+    }
+
+    /// Builds (or, given `previous`, refreshes) the index and writes it atomically under the lock.
+    public func build(config: IndexConfig, previous: CorpusIndex?) throws -> (CorpusIndex, BuildReport) {
+        try FileManager.default.createDirectory(atPath: indexPath, withIntermediateDirectories: true)
+        return try withLock {
+            let (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous)
+            try IndexFile.write(index, to: indexPath)
+            return (index, report)
+        }
+    }
+
+    /// `lore index`: refresh what changed since the last build, or everything with `rebuild`.
+    public func update(rebuild: Bool, overrides: (inout IndexConfig) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
+        var previous: CorpusIndex? = nil
+        if !rebuild { previous = try? IndexFile.read(from: indexPath) }
+        var config = previous?.config ?? IndexConfig()
+        overrides(&config)
+        return try build(config: config, previous: rebuild ? nil : previous)
+    }
+
+    private func withLock<T>(_ body: () throws -> T) throws -> T {
+        let lockPath = indexPath + "/.lock"
+        let fd = Foundation.open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw LoreError("cannot create the lock \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            FileHandle.standardError.write(Data("lore: another lore is writing \(indexPath); waiting for it\n".utf8))
+            guard flock(fd, LOCK_EX) == 0 else { throw LoreError("cannot lock \(lockPath)") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}

@@ -1,0 +1,226 @@
+import CBLAS
+import CLAPACK
+import Foundation
+
+/// The latent semantic layer (LSA): a rank-k basis of the weighted passage vectors, found by a
+/// seeded randomized SVD (BLAS products, LAPACK QR and a symmetric eigensolver on the small
+/// matrix), and every passage projected onto it as a dense, unit-length k-vector.
+///
+/// A query is projected the same way (its sparse weights times the basis) and scored against all
+/// passages with one `cblas_sgemv` (or `cblas_sgemm` for a batch). Passages sharing no word with
+/// the query can still score, through terms that co-occur across the collection.
+public struct LatentModel: Sendable {
+    public let rank: Int
+    /// For each hashed dimension, its row in `basis`, or -1 when no passage uses it.
+    public let featureRow: [Int32]
+    /// Right singular vectors, row-major (used features × rank).
+    public let basis: [Float]
+    /// Projected passages, row-major (passages × rank), each row of unit length (or zero).
+    public let passageVectors: [Float]
+
+    public init(rank: Int, featureRow: [Int32], basis: [Float], passageVectors: [Float]) {
+        self.rank = rank
+        self.featureRow = featureRow
+        self.basis = basis
+        self.passageVectors = passageVectors
+    }
+
+    /// Fits the layer on weighted passage rows. Returns nil when the collection is too small for
+    /// the requested rank.
+    public init?(rows: SparseRows, dimensions: Int, config: IndexConfig.Latent) {
+        let n = rows.count
+        // Compact the used dimensions into columns.
+        var featureRow = [Int32](repeating: -1, count: dimensions)
+        var used = 0
+        for f in rows.indices where featureRow[Int(f)] < 0 {
+            featureRow[Int(f)] = 0
+            used += 1
+        }
+        var next: Int32 = 0
+        for f in 0..<dimensions where featureRow[f] == 0 {
+            featureRow[f] = next
+            next += 1
+        }
+        let k = min(config.dimensions, n - 1, used - 1)
+        guard k >= 1 else { return nil }
+        let l = min(k + 10, n, used)
+        let columns = rows.indices.map { Int(featureRow[Int($0)]) }
+
+        // Y = A·Ω with Ω Gaussian (used × l), then power iterations Y = A·orth(Aᵀ·orth(Y)).
+        var rng = SplitMix64(seed: config.seed)
+        var omega = [Float](repeating: 0, count: used * l)
+        for i in omega.indices { omega[i] = rng.nextGaussian() }
+        var y = Self.multiply(rows, columns, omega, width: l, rowsOut: n)
+        for _ in 0..<config.powerIterations {
+            Self.orthonormalize(&y, rows: n, columns: l)
+            var z = Self.multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
+            Self.orthonormalize(&z, rows: used, columns: l)
+            y = Self.multiply(rows, columns, z, width: l, rowsOut: n)
+        }
+        Self.orthonormalize(&y, rows: n, columns: l)
+        // Bᵀ = Aᵀ·Q (used × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ (l × l) has B's left singular vectors.
+        let bt = Self.multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
+        var gram = [Float](repeating: 0, count: l * l)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(l), Int32(l), Int32(used),
+                    1, bt, Int32(l), bt, Int32(l), 0, &gram, Int32(l))
+        guard let (values, vectors) = Self.topEigen(gram, size: l, count: k) else { return nil }
+        // V_k = Bᵀ·W·Σ⁻¹ (used × k): the right singular vectors.
+        var w = vectors  // row-major l × k
+        for j in 0..<k {
+            let sigma = values[j].squareRoot()
+            let inv: Float = sigma > 0 ? 1 / sigma : 0
+            for i in 0..<l { w[i * k + j] *= inv }
+        }
+        var basis = [Float](repeating: 0, count: used * k)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(used), Int32(k), Int32(l),
+                    1, bt, Int32(l), w, Int32(k), 0, &basis, Int32(k))
+        var projected = Self.multiply(rows, columns, basis, width: k, rowsOut: n)
+        Self.normalizeRows(&projected, width: k)
+        self.init(rank: k, featureRow: featureRow, basis: basis, passageVectors: projected)
+    }
+
+    /// The unit-length latent vector of a weighted sparse query (zero when no term is known).
+    public func project(_ query: SparseVector) -> [Float] {
+        var out = [Float](repeating: 0, count: rank)
+        for (f, v) in zip(query.indices, query.values) {
+            let r = Int(featureRow[Int(f)])
+            guard r >= 0 else { continue }
+            basis.withUnsafeBufferPointer { b in
+                cblas_saxpy(Int32(rank), v, b.baseAddress! + r * rank, 1, &out, 1)
+            }
+        }
+        Self.normalizeRows(&out, width: rank)
+        return out
+    }
+
+    /// scores += scale × (passage vectors · q), one `cblas_sgemv` over the dense matrix.
+    public func accumulate(_ q: [Float], scale: Float, into scores: inout [Float]) {
+        let n = passageVectors.count / max(rank, 1)
+        guard n > 0 else { return }
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(rank), scale, passageVectors, Int32(rank),
+                    q, 1, 1, &scores, 1)
+    }
+
+    // MARK: - Linear algebra helpers
+
+    /// (sparse A, n × used) · (dense M, used × width, row-major) → n × width, row-major.
+    static func multiply(_ a: SparseRows, _ columns: [Int], _ m: [Float], width: Int, rowsOut n: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: n * width)
+        m.withUnsafeBufferPointer { mp in
+            out.withUnsafeMutableBufferPointer { op in
+                for i in 0..<n {
+                    let o = op.baseAddress! + i * width
+                    for j in a.offsets[i]..<a.offsets[i + 1] {
+                        cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + columns[j] * width, 1, o, 1)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Aᵀ (used × n) · (dense M, n × width, row-major) → used × width, row-major.
+    static func multiplyTransposed(_ a: SparseRows, _ columns: [Int], _ m: [Float], width: Int, columnsOut used: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: used * width)
+        m.withUnsafeBufferPointer { mp in
+            out.withUnsafeMutableBufferPointer { op in
+                for i in 0..<a.count {
+                    let row = mp.baseAddress! + i * width
+                    for j in a.offsets[i]..<a.offsets[i + 1] {
+                        cblas_saxpy(Int32(width), a.values[j], row, 1, op.baseAddress! + columns[j] * width, 1)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Replaces the columns of a row-major rows × columns matrix by an orthonormal basis of their
+    /// span (LAPACK sgeqrf + sorgqr; a row-major matrix is its transpose in column-major order).
+    static func orthonormalize(_ m: inout [Float], rows: Int, columns: Int) {
+        var colMajor = [Float](repeating: 0, count: rows * columns)
+        for i in 0..<rows { for j in 0..<columns { colMajor[j * rows + i] = m[i * columns + j] } }
+        var mm = Int32(rows), nn = Int32(columns), lda = Int32(rows), info: Int32 = 0
+        var tau = [Float](repeating: 0, count: columns)
+        var query: Float = 0, lwork: Int32 = -1
+        sgeqrf_(&mm, &nn, &colMajor, &lda, &tau, &query, &lwork, &info)
+        lwork = Int32(query)
+        var work = [Float](repeating: 0, count: max(Int(lwork), 1))
+        sgeqrf_(&mm, &nn, &colMajor, &lda, &tau, &work, &lwork, &info)
+        var kk = Int32(columns)
+        lwork = -1
+        sorgqr_(&mm, &nn, &kk, &colMajor, &lda, &tau, &query, &lwork, &info)
+        lwork = Int32(query)
+        work = [Float](repeating: 0, count: max(Int(lwork), 1))
+        sorgqr_(&mm, &nn, &kk, &colMajor, &lda, &tau, &work, &lwork, &info)
+        for i in 0..<rows { for j in 0..<columns { m[i * columns + j] = colMajor[j * rows + i] } }
+    }
+
+    /// The `count` largest eigenvalues (descending) of a symmetric size × size matrix and their
+    /// eigenvectors as a row-major size × count matrix (LAPACK ssyevr).
+    static func topEigen(_ matrix: [Float], size: Int, count: Int) -> ([Float], [Float])? {
+        var a = matrix  // symmetric: row- and column-major agree
+        var jobz: CChar = 86 /* V */, range: CChar = 73 /* I */, uplo: CChar = 85 /* U */
+        var n = Int32(size), lda = Int32(size), vl: Float = 0, vu: Float = 0
+        var il = Int32(size - count + 1), iu = Int32(size), abstol: Float = 0
+        var found: Int32 = 0, ldz = Int32(size), info: Int32 = 0
+        var w = [Float](repeating: 0, count: size)
+        var z = [Float](repeating: 0, count: size * count)
+        var isuppz = [Int32](repeating: 0, count: 2 * count)
+        var workQuery: Float = 0, iworkQuery: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        ssyevr_(&jobz, &range, &uplo, &n, &a, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz,
+                &isuppz, &workQuery, &lwork, &iworkQuery, &liwork, &info)
+        lwork = Int32(workQuery)
+        liwork = iworkQuery
+        var work = [Float](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        ssyevr_(&jobz, &range, &uplo, &n, &a, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz,
+                &isuppz, &work, &lwork, &iwork, &liwork, &info)
+        guard info == 0, Int(found) == count else { return nil }
+        // Ascending → descending; z is column-major size × count.
+        var values = [Float](repeating: 0, count: count)
+        var vectors = [Float](repeating: 0, count: size * count)
+        for j in 0..<count {
+            let src = count - 1 - j
+            values[j] = max(w[src], 0)
+            // Fix the sign so that builds are reproducible: the largest-magnitude entry is positive.
+            var big: Float = 0
+            for i in 0..<size where abs(z[src * size + i]) > abs(big) { big = z[src * size + i] }
+            let sign: Float = big < 0 ? -1 : 1
+            for i in 0..<size { vectors[i * count + j] = sign * z[src * size + i] }
+        }
+        return (values, vectors)
+    }
+
+    static func normalizeRows(_ m: inout [Float], width: Int) {
+        guard width > 0 else { return }
+        m.withUnsafeMutableBufferPointer { p in
+            for r in 0..<(p.count / width) {
+                let row = p.baseAddress! + r * width
+                let norm = cblas_snrm2(Int32(width), row, 1)
+                if norm > 0 { cblas_sscal(Int32(width), 1 / norm, row, 1) }
+            }
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64) so randomized builds are reproducible.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A standard normal sample (Box–Muller).
+    mutating func nextGaussian() -> Float {
+        let u1 = (Double(next() >> 11) + 0.5) / Double(1 << 53)
+        let u2 = Double(next() >> 11) / Double(1 << 53)
+        return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+    }
+}

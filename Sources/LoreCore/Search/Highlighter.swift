@@ -1,0 +1,29 @@
+/// Finds the words of a passage that match a question's terms, so a terminal can highlight them.
+public struct Highlighter {
+    private let analyzer: Analyzer
+    private let terms: Set<String>
+
+    public init(question: String, analyzer: Analyzer) {
+        self.analyzer = analyzer
+        terms = Set(analyzer.terms(question))
+    }
+
+    /// The passage cut into pieces, each marked when it is a word that matches the question.
+    public func segments(_ text: String) -> [(text: String, match: Bool)] {
+        let scalars = Array(text.unicodeScalars)
+        var out: [(String, Bool)] = []
+        var last = 0
+        func piece(_ r: Range<Int>) -> String {
+            var v = String.UnicodeScalarView()
+            v.append(contentsOf: scalars[r])
+            return String(v)
+        }
+        for (token, tokenTerms) in analyzer.analyzedTokens(text) where tokenTerms.contains(where: terms.contains) {
+            if token.range.lowerBound > last { out.append((piece(last..<token.range.lowerBound), false)) }
+            out.append((piece(token.range), true))
+            last = token.range.upperBound
+        }
+        if last < scalars.count { out.append((piece(last..<scalars.count), false)) }
+        return out
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import LoreCore
+
+struct Ask: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer a question with the best passages of your notes.",
+        discussion: """
+        Builds or refreshes the index first when the notes changed.
+          $ lore ask "How much did mixing the two OpenAI models save?" -k 1
+        """
+    )
+
+    @Argument(help: "The question, in plain language.")
+    var question: String
+
+    @Option(name: .short, help: "How many passages to show.")
+    var k: Int = 5
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    @OptionGroup var locations: Locations
+
+    func run() throws {
+        try reportingErrors {
+            guard question.contains(where: { !$0.isWhitespace }) else {
+                throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
+            }
+            guard k > 0 else { throw LoreError("-k must be at least 1") }
+            let opened = try locations.store.open()
+            if let reason = opened.reason { printError(reason) }
+            if let report = opened.report {
+                for warning in report.warnings { printError(warning) }
+                printError(report.summary)
+            }
+            let searcher = Searcher(index: opened.index)
+            let start = DispatchTime.now()
+            let results = searcher.search(question, k: k)
+            let took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+            if searcher.analyzer.terms(question).isEmpty {
+                throw LoreError("the question has no words to search for (only stop words or punctuation)")
+            }
+            let corpus = locations.store.corpusPath
+            if json {
+                print(Output.json(question: question, took: took, results: results, corpus: corpus))
+            } else {
+                let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                let highlighter = color ? Highlighter(question: question, analyzer: searcher.analyzer) : nil
+                print(Output.text(results: results, corpus: corpus, highlighter: highlighter), terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import LoreCore
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build the index, or refresh it after notes changed.",
+        discussion: """
+        Only added and changed notes are read again; deleted notes are dropped.
+          $ lore index
+          1 changed, 0 added, 0 removed: 4 passages embedded in 9 ms (118 in all)
+        """
+    )
+
+    @OptionGroup var locations: Locations
+
+    @Flag(help: "Rebuild everything instead of refreshing what changed.")
+    var rebuild = false
+
+    func run() throws {
+        try reportingErrors {
+            let (_, report) = try locations.store.update(rebuild: rebuild)
+            for warning in report.warnings { printError(warning) }
+            print(report.summary)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import LoreCore
+
+@main
+struct Lore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lore",
+        abstract: "Ask your notes questions: local semantic search over a folder of Markdown.",
+        subcommands: [Ask.self, IndexCommand.self]
+    )
+}
+
+/// Where the notes and the index live.
+struct Locations: ParsableArguments {
+    @Option(help: "Folder of notes (.md, .markdown, .txt).")
+    var corpus: String = "corpus"
+
+    @Option(help: "Folder holding the built index.")
+    var index: String = "index"
+
+    var store: IndexStore { IndexStore(corpus: trimmed(corpus), index: trimmed(index)) }
+
+    private func trimmed(_ p: String) -> String {
+        p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p
+    }
+}
+
+/// Runs `body`, turning Lore's errors into one line on stderr and a non-zero exit.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as ExitCode {
+        throw error
+    } catch {
+        printError("\(error)")
+        throw ExitCode(1)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("lore: \(message)\n".utf8))
+}

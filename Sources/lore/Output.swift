@@ -1,0 +1,58 @@
+import Foundation
+import LoreCore
+
+/// How `lore ask` prints its answers.
+enum Output {
+    struct JSONAnswer: Encodable {
+        var query: String
+        var took_ms: Double
+        var results: [JSONResult]
+    }
+
+    struct JSONResult: Encodable {
+        var rank: Int
+        var score: Double
+        var source: String
+        var lines: [Int]
+        var title: String
+        var text: String
+    }
+
+    static func source(_ p: Passage, corpus: String) -> String {
+        corpus == "." ? p.source : corpus + "/" + p.source
+    }
+
+    static func json(question: String, took: Double, results: [SearchResult], corpus: String) -> String {
+        let answer = JSONAnswer(
+            query: question, took_ms: (took * 1000).rounded() / 1000,
+            results: results.map {
+                JSONResult(rank: $0.rank, score: (Double($0.score) * 1e6).rounded() / 1e6,
+                           source: source($0.passage, corpus: corpus),
+                           lines: [$0.passage.firstLine, $0.passage.lastLine], title: $0.passage.title, text: $0.passage.text)
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(answer), as: UTF8.self)
+    }
+
+    static func text(results: [SearchResult], corpus: String, highlighter: Highlighter?) -> String {
+        guard !results.isEmpty else { return "No passage matches this question.\n" }
+        let bold = highlighter == nil ? "" : "\u{1B}[1m", dim = highlighter == nil ? "" : "\u{1B}[2m"
+        let mark = highlighter == nil ? "" : "\u{1B}[1;33m", reset = highlighter == nil ? "" : "\u{1B}[0m"
+        var out = ""
+        for r in results {
+            let p = r.passage
+            out += "\(r.rank). \(bold)\(p.title)\(reset)  \(String(format: "%.3f", r.score))\n"
+            out += "   \(dim)\(source(p, corpus: corpus)):\(p.firstLine)-\(p.lastLine)\(reset)\n"
+            var body = p.text
+            if let highlighter {
+                body = highlighter.segments(p.text).map { $0.match ? mark + $0.text + reset : $0.text }.joined()
+            }
+            for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+                out += "   \(line)\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+}
