@@ -28,6 +28,7 @@ let package = Package(
             dependencies: ["LoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "LoreCoreTests", dependencies: ["LoreCore"]),
-        .testTarget(name: "LoreEndToEndTests", dependencies: ["LoreCore"]),
+        // Runs the built `lore` binary as a process; depending on it makes `swift test` build it.
+        .testTarget(name: "LoreEndToEndTests", dependencies: ["lore"]),
     ]
 )

@@ -28,12 +28,8 @@ struct Ask: ParsableCommand {
                 throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
             }
             guard k > 0 else { throw LoreError("-k must be at least 1") }
-            let opened = try locations.store.open()
-            if let reason = opened.reason { printError(reason) }
-            if let report = opened.report {
-                for warning in report.warnings { printError(warning) }
-                printError(report.summary)
-            }
+            let opened = try locations.store.open(warn: printError)
+            if let report = opened.report { printError(report.summary) }
             let searcher = Searcher(index: opened.index)
             let start = DispatchTime.now()
             let results = searcher.search(question, k: k)

@@ -19,8 +19,7 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (_, report) = try locations.store.update(rebuild: rebuild)
-            for warning in report.warnings { printError(warning) }
+            let (_, report) = try locations.store.update(rebuild: rebuild, warn: printError)
             print(report.summary)
         }
     }

@@ -6,8 +6,8 @@ public struct BuildReport: Sendable {
     public var passagesEmbedded = 0
     public var passages = 0
     public var milliseconds = 0.0
-    /// Files that could not be indexed, each with the reason (binary, not UTF-8, empty, bad YAML).
-    public var warnings: [String] = []
+    /// Notes that could not be indexed (binary, not UTF-8, empty, bad YAML).
+    public var skipped = 0
 
     public var isNoOp: Bool { added == 0 && changed == 0 && removed == 0 }
 
@@ -43,7 +43,8 @@ public struct IndexBuilder {
 
     /// Builds the index, reusing what `previous` holds for notes that did not change (pass nil
     /// for a full build). Throws when the folder is missing or yields no passage.
-    public func build(previous: CorpusIndex?) throws -> (CorpusIndex, BuildReport) {
+    /// Each note that cannot be indexed is passed to `warn` with the reason, as it is met.
+    public func build(previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
         let start = DispatchTime.now()
         var report = BuildReport()
         let files = try corpus.listFiles()
@@ -68,7 +69,8 @@ public struct IndexBuilder {
             }
             let text: String, bytes: Data
             do { (text, bytes) = try corpus.readText(file) } catch {
-                report.warnings.append("\(error)")
+                warn("\(error)")
+                report.skipped += 1
                 entries.append(skipped(file, hash: 0, at: passages.count))
                 if before != nil { report.changed += 1 } else { report.added += 1 }
                 continue
@@ -82,7 +84,8 @@ public struct IndexBuilder {
             }
             let split: (passages: [Passage], matter: FrontMatter)
             do { split = try splitter.passages(of: text, source: file.path) } catch {
-                report.warnings.append("skipped \(file.path): \(error)")
+                warn("skipped \(file.path): \(error)")
+                report.skipped += 1
                 entries.append(skipped(file, hash: hash, at: passages.count))
                 if before != nil { report.changed += 1 } else { report.added += 1 }
                 continue

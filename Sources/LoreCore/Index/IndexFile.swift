@@ -108,14 +108,16 @@ public enum IndexFile {
         var table = ByteWriter()
         var offset = align(headerSize + entrySize * sections.count)
         var body = Data()
-        for (tag, bytes) in sections {
+        for (i, (tag, bytes)) in sections.enumerated() {
             table.data.append(contentsOf: Array(tag.utf8))
             table.u32(0)
             table.u64(UInt64(offset))
             table.u64(UInt64(bytes.count))
             table.u64(checksum64(bytes))
-            let start = align(offset + bytes.count)
             body.append(bytes)
+            // Padding between sections only: the file ends with the last section's last byte.
+            guard i + 1 < sections.count else { break }
+            let start = align(offset + bytes.count)
             body.append(Data(count: start - offset - bytes.count))
             offset = start
         }

@@ -22,8 +22,8 @@ public struct IndexStore {
 
     /// The index, up to date with the corpus. `overrides` changes the stored settings (a change
     /// that alters the vectors rebuilds). When the corpus folder is missing but an index exists,
-    /// the index is used as it is.
-    public func open(overrides: (inout IndexConfig) -> Void = { _ in }) throws -> Opened {
+    /// the index is used as it is. Notices (why a build happens, notes skipped) go to `warn`.
+    public func open(overrides: (inout IndexConfig) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws -> Opened {
         let existing: CorpusIndex?
         var damage: String? = nil
         do { existing = try IndexFile.read(from: indexPath) } catch IndexFile.Problem.missing {
@@ -50,27 +50,29 @@ public struct IndexStore {
         else if existing == nil { reason = "no index in \(indexPath) yet: building it" }
         else if existing!.config != config { reason = "settings changed: rebuilding the index" }
         else { reason = "notes changed since the index was built: refreshing it" }
-        let (index, report) = try build(config: config, previous: existing)
+        warn(reason)
+        let (index, report) = try build(config: config, previous: existing, warn: warn)
         return Opened(index: index, reason: reason, report: report)
     }
 
     /// Builds (or, given `previous`, refreshes) the index and writes it atomically under the lock.
-    public func build(config: IndexConfig, previous: CorpusIndex?) throws -> (CorpusIndex, BuildReport) {
+    public func build(config: IndexConfig, previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
         try FileManager.default.createDirectory(atPath: indexPath, withIntermediateDirectories: true)
         return try withLock {
-            let (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous)
+            let (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous, warn: warn)
             try IndexFile.write(index, to: indexPath)
             return (index, report)
         }
     }
 
     /// `lore index`: refresh what changed since the last build, or everything with `rebuild`.
-    public func update(rebuild: Bool, overrides: (inout IndexConfig) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
+    public func update(rebuild: Bool, overrides: (inout IndexConfig) -> Void = { _ in },
+                       warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
         var previous: CorpusIndex? = nil
         if !rebuild { previous = try? IndexFile.read(from: indexPath) }
         var config = previous?.config ?? IndexConfig()
         overrides(&config)
-        return try build(config: config, previous: rebuild ? nil : previous)
+        return try build(config: config, previous: rebuild ? nil : previous, warn: warn)
     }
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {

@@ -1,0 +1,50 @@
+import XCTest
+@testable import LoreCore
+
+final class NoteSplitterTests: XCTestCase {
+    func testSplitsAtHeadingsKeepingPathAndLines() throws {
+        let note = """
+        ---
+        title: Routing
+        kind: story
+        tags: [llm, cost]
+        ---
+        # Routing
+
+        ## Situation
+        A choice between two models.
+
+        ## Result
+        Costs fell 60%.
+        ```
+        # not a heading
+        ```
+        """
+        let (passages, matter) = try NoteSplitter().passages(of: note, source: "stories/routing.md")
+        XCTAssertEqual(matter, FrontMatter(title: "Routing", kind: "story", domain: nil, tags: ["llm", "cost"]))
+        XCTAssertEqual(passages, [
+            Passage(source: "stories/routing.md", firstLine: 9, lastLine: 9, title: "Routing › Situation", text: "A choice between two models."),
+            Passage(source: "stories/routing.md", firstLine: 12, lastLine: 15, title: "Routing › Result",
+                    text: "Costs fell 60%.\n```\n# not a heading\n```"),
+        ])
+    }
+
+    func testLongSectionsSplitBetweenParagraphs() throws {
+        let paragraph = Array(repeating: "word", count: 40).joined(separator: " ")
+        let note = "# Long\n\n" + Array(repeating: paragraph, count: 5).joined(separator: "\n\n")
+        let passages = try NoteSplitter(maxWords: 100).passages(of: note, source: "long.md").passages
+        XCTAssertEqual(passages.map(\.firstLine), [3, 7, 11])
+        XCTAssertEqual(passages.map(\.lastLine), [5, 9, 11])
+        XCTAssertEqual(passages.map(\.title), ["Long", "Long", "Long"])
+    }
+
+    func testPlainTextHasNoHeadings() throws {
+        let passages = try NoteSplitter().passages(of: "# just text\nsecond line", source: "notes/plain-notes.txt").passages
+        XCTAssertEqual(passages, [Passage(source: "notes/plain-notes.txt", firstLine: 1, lastLine: 2, title: "plain notes",
+                                          text: "# just text\nsecond line")])
+    }
+
+    func testBadYAMLIsAnError() {
+        XCTAssertThrowsError(try NoteSplitter().passages(of: "---\ntitle: [unclosed\n---\nbody", source: "a.md"))
+    }
+}

@@ -1,0 +1,54 @@
+import XCTest
+@testable import LoreCore
+
+final class TopKTests: XCTestCase {
+    func testEqualsFullSortOnRandomDataWithTies() {
+        var rng = SplitMix64(seed: 7)
+        for trial in 0..<200 {
+            let n = Int(rng.next() % 500) + 1
+            // Few distinct values, so many ties.
+            let scores = (0..<n).map { _ in Float(Int(rng.next() % 20)) / 4 - 1 }
+            let k = Int(rng.next() % 40) + 1
+            let expected = scores.enumerated().filter { $0.element > 0 }
+                .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
+                .prefix(k).map { Hit(passage: $0.offset, score: $0.element) }
+            XCTAssertEqual(TopK.select(scores, k: k, above: 0), Array(expected), "trial \(trial)")
+        }
+    }
+}
+
+final class LexicalModelTests: XCTestCase {
+    private func model(_ texts: [String], config: IndexConfig = IndexConfig()) -> LexicalModel {
+        let embedder = HashedEmbedder(config: config)
+        var rows = SparseRows()
+        for t in texts { rows.append(embedder.counts(title: "", body: t)) }
+        return LexicalModel(counts: rows, config: config)
+    }
+
+    func testPassageVectorsHaveUnitNorm() {
+        let m = model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"])
+        for i in 0..<m.passages {
+            let v = m.rows.row(i).values
+            XCTAssertEqual(v.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
+        }
+    }
+
+    func testScoresAreCosinesAgainstBruteForce() {
+        let texts = ["the platform team shipped the vector database", "vector search latency", "offshore team mentoring"]
+        let m = model(texts)
+        let embedder = HashedEmbedder(config: IndexConfig())
+        let q = m.queryVector(embedder.counts(query: "vector team"))
+        var scores = [Float](repeating: 0, count: 3)
+        m.accumulate(q, into: &scores)
+        for i in 0..<3 {
+            let row = m.rows.row(i)
+            var dot: Float = 0
+            for (f, v) in zip(row.indices, row.values) {
+                if let j = q.indices.firstIndex(of: f) { dot += v * q.values[j] }
+            }
+            XCTAssertEqual(scores[i], dot, accuracy: 1e-6)
+        }
+        XCTAssertGreaterThan(scores[0], 0)
+        XCTAssertGreaterThan(scores[1], 0)
+    }
+}

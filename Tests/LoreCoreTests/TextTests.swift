@@ -1,0 +1,65 @@
+import XCTest
+@testable import LoreCore
+
+final class TokenizerTests: XCTestCase {
+    private func words(_ s: String) -> [String] { Tokenizer().tokens(s).map(\.text) }
+
+    func testFiguresStayWhole() {
+        XCTAssertEqual(words("99.9% uptime, $15K monthly and $2M budget"), ["99.9", "uptime", "$15k", "monthly", "and", "$2m", "budget"])
+        XCTAssertEqual(words("rated 4.5/5.0 (was 3.2)."), ["rated", "4.5/5.0", "was", "3.2"])
+        XCTAssertEqual(words("GPT-4 vs. GPT-3.5-turbo"), ["gpt-4", "vs", "gpt-3.5-turbo"])
+        XCTAssertEqual(words("tested 1,000 sample queries, 12, 345"), ["tested", "1000", "sample", "queries", "12", "345"])
+    }
+
+    func testHyphensWithoutDigitsSplit() {
+        XCTAssertEqual(words("cross-functional self-evolution"), ["cross", "functional", "self", "evolution"])
+    }
+
+    func testUnicodeCaseFoldingAndApostrophes() {
+        XCTAssertEqual(words("Krishna’s NAÏVE Überblick déjà-vu"), ["krishna's", "naïve", "überblick", "déjà", "vu"])
+    }
+
+    func testRangesPointIntoTheText() {
+        let text = "Cut costs by 60%."
+        let scalars = Array(text.unicodeScalars)
+        let spans = Tokenizer().tokens(text).map { String(String.UnicodeScalarView(scalars[$0.range])) }
+        XCTAssertEqual(spans, ["Cut", "costs", "by", "60"])
+    }
+}
+
+final class AnalyzerTests: XCTestCase {
+    func testStopWordsGoAndSnowballStemsStay() {
+        // Expected stems from Snowball's English stemmer (Python snowballstemmer 2.x gives the same).
+        XCTAssertEqual(Analyzer().terms("The leaders were mentoring stakeholders on policies"),
+                       ["leader", "mentor", "stakehold", "polici"])
+        XCTAssertEqual(Analyzer().terms("Krishna's onboarding and scalability"), ["krishna", "onboard", "scalabl"])
+    }
+
+    func testFiguresKeepWholeFormAndParts() {
+        XCTAssertEqual(Analyzer().terms("GPT-3.5-turbo saved $15K"), ["gpt-3.5-turbo", "gpt", "turbo", "save", "$15k", "15k"])
+        XCTAssertEqual(Analyzer().terms("99.9 uptime"), ["99.9", "uptim"])
+    }
+}
+
+final class MurmurHash3Tests: XCTestCase {
+    /// Reference values from an independent implementation: Python's `mmh3` package (PyPI,
+    /// the C++ reference code), `mmh3.hash(s.encode('utf-8'), seed, signed=False)`.
+    func testMatchesReferenceValues() {
+        let cases: [(String, UInt32, UInt32)] = [
+            ("", 0, 0), ("", 1, 1_364_076_727), ("a", 0, 1_009_084_850), ("abc", 0, 3_017_643_002),
+            ("abcd", 0, 1_139_631_978), ("hello", 0, 613_153_351), ("hello, world", 0x4C6F_7265, 2_624_942_555),
+            ("gpt-4", 0x4C6F_7265, 1_102_685_259), ("leadership", 0x4C6F_7265, 2_421_043_043),
+            ("naïve", 0x4C6F_7265, 3_903_697_979),
+        ]
+        for (text, seed, expected) in cases {
+            XCTAssertEqual(MurmurHash3.x86_32(text, seed: seed), expected, "\(text) seed \(seed)")
+        }
+    }
+
+    func testFeatureUsesLowBitsAndSignBit() {
+        let embedder = HashedEmbedder(config: IndexConfig())
+        let (index, sign) = embedder.feature("leadership")
+        XCTAssertEqual(index, 2_421_043_043 & 0xFFFF)
+        XCTAssertEqual(sign, 2_421_043_043 >> 31 == 1 ? -1 : 1)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+
+/// Bad input gets one clear line on stderr and a non-zero exit, never a crash.
+final class BadInputTests: XCTestCase {
+    private func assertFails(_ r: LoreProcess.Outcome, message: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, 1, r.stderr, file: file, line: line)
+        XCTAssertEqual(r.stdout, "", file: file, line: line)
+        XCTAssertEqual(r.stderr, "lore: \(message)\n", file: file, line: line)
+    }
+
+    func testEmptyQuestion() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nalpha\n")
+        for q in ["", "   "] {
+            let r = try LoreProcess.run(["ask", q, "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+            assertFails(r, message: "the question is empty: try lore ask \"how did the team cut costs?\"")
+        }
+    }
+
+    func testQuestionOfStopWordsOnly() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nalpha\n")
+        _ = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        let r = try LoreProcess.run(["ask", "what is it?", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        assertFails(r, message: "the question has no words to search for (only stop words or punctuation)")
+    }
+
+    func testMissingCorpus() throws {
+        let s = Scratch()
+        let r = try LoreProcess.run(["index", "--corpus", s.path + "/nowhere", "--index", s.path + "/index"])
+        assertFails(r, message: "corpus folder not found: \(s.path)/nowhere")
+        let a = try LoreProcess.run(["ask", "alpha", "--corpus", s.path + "/nowhere", "--index", s.path + "/index"])
+        assertFails(a, message: "corpus folder not found: \(s.path)/nowhere (and no index in \(s.path)/index)")
+    }
+
+    func testEmptyCorpus() throws {
+        let s = Scratch()
+        s.write("notes/readme.pdf", "not a note")
+        let r = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        assertFails(r, message: "no notes in \(s.path)/notes: Lore indexes .md, .markdown and .txt files")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: s.path + "/index/lore.idx"))
+    }
+
+    func testBinaryAndInvalidUTF8AreSkippedWithAWarning() throws {
+        let s = Scratch()
+        s.write("notes/good.md", "# Good\n\nThe walrus budget.\n")
+        s.write("notes/binary.md", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0x01]))
+        s.write("notes/latin1.txt", Data("caf".utf8) + Data([0xE9, 0x20]) + Data("walrus".utf8))
+        s.write("notes/empty.md", "\n\n")
+        let r = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, """
+            lore: skipped binary.md: binary file
+            lore: skipped empty.md: empty file
+            lore: skipped latin1.txt: not valid UTF-8
+
+            """)
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 4 added, 0 removed: 1 passages embedded"), r.stdout)
+        let a = try LoreProcess.run(["ask", "walrus", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual(a.status, 0)
+        XCTAssertEqual(a.stderr, "", "skipped notes are remembered, not re-read or warned about again")
+        XCTAssertTrue(a.stdout.contains("good.md:3-3"), a.stdout)
+    }
+
+    func testOnlyUnreadableNotesIsAnError() throws {
+        let s = Scratch()
+        s.write("notes/binary.md", Data([0, 1, 2, 3]))
+        let r = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "lore: skipped binary.md: binary file\nlore: no text to index in \(s.path)/notes: every note was skipped or empty\n")
+    }
+
+    func testDamagedIndexIsRebuiltWhenTheCorpusIsThere() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nThe narwhal roadmap.\n")
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        let idx = s.path + "/index/lore.idx"
+        var data = try Data(contentsOf: URL(fileURLWithPath: idx))
+        data[data.count - 3] ^= 0xFF
+        try data.write(to: URL(fileURLWithPath: idx))
+        let r = try LoreProcess.run(["ask", "narwhal"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("lore: index \(idx) is damaged"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("narwhal"), r.stdout)
+    }
+
+    func testDamagedIndexWithoutCorpusIsAClearError() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nThe narwhal roadmap.\n")
+        XCTAssertEqual(try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"]).status, 0)
+        let idx = s.path + "/index/lore.idx"
+        let data = try Data(contentsOf: URL(fileURLWithPath: idx))
+        try data.prefix(100).write(to: URL(fileURLWithPath: idx))
+        let r = try LoreProcess.run(["ask", "narwhal", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("lore: index \(idx) is damaged ("), r.stderr)
+        XCTAssertTrue(r.stderr.hasSuffix("run `lore index --rebuild` to build it again\n"), r.stderr)
+    }
+}
