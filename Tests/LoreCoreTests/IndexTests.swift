@@ -25,12 +25,33 @@ final class LexicalModelTests: XCTestCase {
         return LexicalModel(counts: rows, config: config)
     }
 
-    func testPassageVectorsHaveUnitNorm() {
-        let m = model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"])
+    func testPassageVectorsHaveUnitNormWithoutPivot() {
+        var plain = IndexConfig()
+        plain.weighting.pivotSlope = 1
+        let m = model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"], config: plain)
         for i in 0..<m.passages {
             let v = m.rows.row(i).values
             XCTAssertEqual(v.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
         }
+    }
+
+    /// Pivoted normalization: a vector of raw norm r is divided by (1-s)·mean r + s·r.
+    func testPivotedNormalization() {
+        var config = IndexConfig()
+        config.weighting.pivotSlope = 0.5
+        let m = model(["alpha", "alpha beta gamma delta epsilon zeta eta theta"], config: config)
+        let embedder = HashedEmbedder(config: config)
+        func idf(_ w: String) -> Float { m.idf[Int(embedder.feature(w).index)] }
+        // Each term occurs once (tf weight 1 + ln 1 = 1), so a raw norm is the root of the summed idf².
+        let r0 = idf("alpha")
+        let r1 = (idf("alpha") * idf("alpha") + ["beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
+            .map { idf($0) * idf($0) }.reduce(0, +)).squareRoot()
+        let mean = (r0 + r1) / 2
+        func norm(_ i: Int) -> Float { m.rows.row(i).values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        XCTAssertEqual(norm(0), r0 / (0.5 * mean + 0.5 * r0), accuracy: 1e-5)
+        XCTAssertEqual(norm(1), r1 / (0.5 * mean + 0.5 * r1), accuracy: 1e-5)
+        XCTAssertLessThan(norm(0), 1)
+        XCTAssertGreaterThan(norm(1), 1)
     }
 
     func testScoresAreCosinesAgainstBruteForce() {

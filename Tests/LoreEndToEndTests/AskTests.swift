@@ -84,7 +84,8 @@ final class AskTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("lore: notes changed since the index was built: refreshing it\n"), r.stderr)
         XCTAssertTrue(r.stderr.contains("1 changed, 1 added, 0 removed: 2 passages embedded"), r.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-        XCTAssertEqual((object["results"] as! [[String: Any]]).map { $0["source"] as! String }.sorted(),
+        // The two notes that mention the okapi come first (the latent layer may add others below).
+        XCTAssertEqual((object["results"] as! [[String: Any]]).prefix(2).map { $0["source"] as! String }.sorted(),
                        [s.path + "/notes/b.md", s.path + "/notes/c.md"])
         try FileManager.default.removeItem(atPath: s.path + "/notes/a.md")
         r = try LoreProcess.run(["index"] + args)

@@ -1,4 +1,5 @@
-/// Everything that shapes an index's vectors and ranking. Stored with the index: a query is
+/// Everything that shapes an index's vectors and ranking; the defaults are the best measured on
+/// Cranfield (benchmarks/quality.md). Stored with the index: a query is
 /// always embedded the way its index was built, and a change of a build setting forces a rebuild.
 public struct IndexConfig: Codable, Equatable, Sendable {
     /// The embedding has 2^dimensionBits dimensions.
@@ -25,15 +26,15 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         public var b: Float = 0.75
         /// Pivoted length normalization: a document's vector is divided by
         /// (1-slope)·mean norm + slope·its norm. Slope 1 is plain cosine (unit vectors).
-        public var pivotSlope: Float = 1
+        public var pivotSlope: Float = 0.7
         public init() {}
     }
 
     public struct Latent: Codable, Equatable, Sendable {
         /// Rank k of the truncated SVD; 0 turns the layer off.
-        public var dimensions: Int = 0
+        public var dimensions: Int = 200
         /// Weight of the latent cosine in the fused score: (1-w)·lexical + w·latent.
-        public var weight: Float = 0.3
+        public var weight: Float = 0.5
         /// Power iterations of the randomized SVD.
         public var powerIterations: Int = 2
         public var seed: UInt64 = 42
@@ -43,7 +44,7 @@ public struct IndexConfig: Codable, Equatable, Sendable {
     public struct Feedback: Codable, Equatable, Sendable {
         /// Rocchio: the query is moved towards the mean of its top `documents` results;
         /// 0 turns it off.
-        public var documents: Int = 0
+        public var documents: Int = 5
         public var beta: Float = 0.75
         public init() {}
     }

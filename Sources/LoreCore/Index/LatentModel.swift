@@ -101,6 +101,17 @@ public struct LatentModel: Sendable {
                     q, 1, 1, &scores, 1)
     }
 
+    /// For a batch of projected queries, scores (queries × passages, row-major) += scale × Q·Pᵀ:
+    /// one `cblas_sgemm` (or `cblas_sgemv` for a batch of one).
+    public func accumulate(_ queries: [[Float]], scale: Float, into scores: inout [Float]) {
+        if queries.count == 1 { return accumulate(queries[0], scale: scale, into: &scores) }
+        let n = passageVectors.count / max(rank, 1)
+        guard n > 0, !queries.isEmpty else { return }
+        let q = queries.flatMap { $0 }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queries.count), Int32(n), Int32(rank), scale,
+                    q, Int32(rank), passageVectors, Int32(rank), 1, &scores, Int32(n))
+    }
+
     // MARK: - Linear algebra helpers
 
     /// (sparse A, n × used) · (dense M, used × width, row-major) → n × width, row-major.

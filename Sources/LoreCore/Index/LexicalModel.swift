@@ -104,18 +104,20 @@ public struct LexicalModel: Sendable {
     }
 
     /// Adds `scale` × (each passage's dot product with `query`) into `scores` (length `passages`).
-    public func accumulate(_ query: SparseVector, scale: Float = 1, into scores: inout [Float]) {
+    public func accumulate(_ query: SparseVector, scale: Float = 1, into scores: inout UnsafeMutableBufferPointer<Float>) {
         postingPassages.withUnsafeBufferPointer { pp in
             postingWeights.withUnsafeBufferPointer { pw in
-                scores.withUnsafeMutableBufferPointer { s in
-                    for (f, q) in zip(query.indices, query.values) {
-                        let qs = q * scale
-                        for j in postingOffsets[Int(f)]..<postingOffsets[Int(f) + 1] {
-                            s[Int(pp[j])] += qs * pw[j]
-                        }
+                for (f, q) in zip(query.indices, query.values) {
+                    let qs = q * scale
+                    for j in postingOffsets[Int(f)]..<postingOffsets[Int(f) + 1] {
+                        scores[Int(pp[j])] += qs * pw[j]
                     }
                 }
             }
         }
+    }
+
+    public func accumulate(_ query: SparseVector, scale: Float = 1, into scores: inout [Float]) {
+        scores.withUnsafeMutableBufferPointer { accumulate(query, scale: scale, into: &$0) }
     }
 }

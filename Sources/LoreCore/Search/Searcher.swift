@@ -19,12 +19,10 @@ public struct SearchResult: Sendable {
 public final class Searcher {
     public let index: CorpusIndex
     private let embedder: HashedEmbedder
-    private var scores: [Float]
 
     public init(index: CorpusIndex) {
         self.index = index
         embedder = HashedEmbedder(config: index.config)
-        scores = [Float](repeating: 0, count: index.passages.count)
     }
 
     /// The analyzer queries go through (for highlighting matched words).
@@ -39,26 +37,47 @@ public final class Searcher {
 
     /// The exact top `k` hits for `question`.
     public func hits(for question: String, k: Int) -> [Hit] {
-        let query = index.lexical.queryVector(embedder.counts(query: question))
-        guard !query.isEmpty else { return [] }
-        score(query)
-        let feedback = index.config.feedback
-        if feedback.documents > 0 {
-            let top = TopK.select(scores, k: feedback.documents, above: 0)
-            if !top.isEmpty {
-                score(expand(query, with: top.map(\.passage), beta: feedback.beta))
-            }
-        }
-        return TopK.select(scores, k: k, above: 0)
+        hits(for: [question], k: k)[0]
     }
 
-    /// Fills `scores` with every passage's fused score for a unit-length weighted query.
-    private func score(_ query: SparseVector) {
+    /// The exact top `k` hits of each question, scored as one batch: the latent layer's products
+    /// become one `cblas_sgemm` instead of a `cblas_sgemv` per question. Same hits as one by one.
+    public func hits(for questions: [String], k: Int) -> [[Hit]] {
+        var queries = questions.map { index.lexical.queryVector(embedder.counts(query: $0)) }
+        let n = index.passages.count
+        var matrix = [Float](repeating: 0, count: n * queries.count)
+        score(queries, into: &matrix)
+        let feedback = index.config.feedback
+        if feedback.documents > 0 {
+            for (b, q) in queries.enumerated() where !q.isEmpty {
+                let top = matrix.withUnsafeBufferPointer {
+                    TopK.select(UnsafeBufferPointer(rebasing: $0[(b * n)..<((b + 1) * n)]), k: feedback.documents, above: 0)
+                }
+                if !top.isEmpty { queries[b] = expand(q, with: top.map(\.passage), beta: feedback.beta) }
+            }
+            score(queries, into: &matrix)
+        }
+        return queries.indices.map { b in
+            guard !queries[b].isEmpty else { return [] }
+            return matrix.withUnsafeBufferPointer {
+                TopK.select(UnsafeBufferPointer(rebasing: $0[(b * n)..<((b + 1) * n)]), k: k, above: 0)
+            }
+        }
+    }
+
+    /// Fills row b of `matrix` (queries × passages) with every passage's fused score for query b.
+    private func score(_ queries: [SparseVector], into matrix: inout [Float]) {
+        let n = index.passages.count
         let latentWeight: Float = index.latent == nil ? 0 : index.config.latent.weight
-        for i in scores.indices { scores[i] = 0 }
-        index.lexical.accumulate(query, scale: 1 - latentWeight, into: &scores)
+        for i in matrix.indices { matrix[i] = 0 }
+        matrix.withUnsafeMutableBufferPointer { m in
+            for (b, q) in queries.enumerated() {
+                var row = UnsafeMutableBufferPointer(rebasing: m[(b * n)..<((b + 1) * n)])
+                index.lexical.accumulate(q, scale: 1 - latentWeight, into: &row)
+            }
+        }
         if let latent = index.latent, latentWeight > 0 {
-            latent.accumulate(latent.project(query), scale: latentWeight, into: &scores)
+            latent.accumulate(queries.map(latent.project), scale: latentWeight, into: &matrix)
         }
     }
 
