@@ -188,3 +188,45 @@ final class RefreshTests: XCTestCase {
         XCTAssertTrue(try builder.isStale(index))
     }
 }
+
+/// The latent layer's refresh rule above `fitSample` passages: fold in, refit past the drift bound.
+final class LatentRefreshTests: XCTestCase {
+    func testFoldInKeepsTheBasisThenRefitsPastTheBound() throws {
+        let t = TemporaryCorpus()
+        var rng = SplitMix64(seed: 99)
+        let words = (0..<300).map { "w\($0)x" }
+        func note() -> String {
+            (0..<4).map { s in "## S\(s)\n" + (0..<25).map { _ in words[Int(rng.next() % 300)] }.joined(separator: " ") }
+                .joined(separator: "\n\n")
+        }
+        for i in 0..<60 { t.write(String(format: "n%03d.md", i), note()) }  // 240 passages
+        var config = IndexConfig()
+        config.latent.dimensions = 16
+        config.latent.fitSample = 100
+        config.latent.refitAfterChange = 0.1
+        let builder = IndexBuilder(corpus: t.corpus, config: config)
+        let (first, _) = try builder.build(previous: nil)
+        XCTAssertEqual(first.passages.count, 240)
+
+        // One note edited: 4 of 240 passages, under the 10% bound: folded in.
+        t.write("n007.md", note() + " extra")
+        let (second, _) = try builder.build(previous: first)
+        let a = try XCTUnwrap(first.latent), b = try XCTUnwrap(second.latent)
+        XCTAssertEqual(b.basis, a.basis, "basis kept")
+        XCTAssertEqual(b.changedSinceFit, 4 + 4)  // 4 passages out, 4 in
+        let k = a.rank
+        XCTAssertEqual(Array(b.passageVectors[0..<(28 * k)]), Array(a.passageVectors[0..<(28 * k)]), "unchanged passages keep their vectors")
+        XCTAssertNotEqual(Array(b.passageVectors[(28 * k)..<(32 * k)]), Array(a.passageVectors[(28 * k)..<(32 * k)]))
+        // The lexical layer is exact: equal to a full build.
+        let (rebuilt, _) = try builder.build(previous: nil)
+        XCTAssertEqual(second.lexical.postingWeights, rebuilt.lexical.postingWeights)
+
+        // Edits past the bound (8 + 24 changed > 24 = 10% of 240): refitted, equal to a full build.
+        for i in 20..<23 { t.write(String(format: "n%03d.md", i), note() + " more") }
+        let (third, _) = try builder.build(previous: second)
+        let (rebuilt3, _) = try builder.build(previous: nil)
+        XCTAssertEqual(third.latent?.changedSinceFit, 0)
+        XCTAssertEqual(third.latent?.basis, rebuilt3.latent?.basis)
+        XCTAssertEqual(third.latent?.passageVectors, rebuilt3.latent?.passageVectors)
+    }
+}

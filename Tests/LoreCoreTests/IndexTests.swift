@@ -18,19 +18,19 @@ final class TopKTests: XCTestCase {
 }
 
 final class LexicalModelTests: XCTestCase {
-    private func model(_ texts: [String], config: IndexConfig = IndexConfig()) -> LexicalModel {
+    private func model(_ texts: [String], config: IndexConfig = IndexConfig()) -> (LexicalModel, SparseRows) {
         let embedder = HashedEmbedder(config: config)
         var rows = SparseRows()
         for t in texts { rows.append(embedder.counts(title: "", body: t)) }
-        return LexicalModel(counts: rows, config: config)
+        return (LexicalModel(counts: rows, config: config), rows)
     }
 
     func testPassageVectorsHaveUnitNormWithoutPivot() {
         var plain = IndexConfig()
         plain.weighting.pivotSlope = 1
-        let m = model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"], config: plain)
+        let (m, counts) = model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"], config: plain)
         for i in 0..<m.passages {
-            let v = m.rows.row(i).values
+            let v = m.weightedRow(i, counts: counts).values
             XCTAssertEqual(v.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
         }
     }
@@ -39,7 +39,7 @@ final class LexicalModelTests: XCTestCase {
     func testPivotedNormalization() {
         var config = IndexConfig()
         config.weighting.pivotSlope = 0.5
-        let m = model(["alpha", "alpha beta gamma delta epsilon zeta eta theta"], config: config)
+        let (m, counts) = model(["alpha", "alpha beta gamma delta epsilon zeta eta theta"], config: config)
         let embedder = HashedEmbedder(config: config)
         func idf(_ w: String) -> Float { m.idf[Int(embedder.feature(w).index)] }
         // Each term occurs once (tf weight 1 + ln 1 = 1), so a raw norm is the root of the summed idf².
@@ -47,7 +47,7 @@ final class LexicalModelTests: XCTestCase {
         let r1 = (idf("alpha") * idf("alpha") + ["beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
             .map { idf($0) * idf($0) }.reduce(0, +)).squareRoot()
         let mean = (r0 + r1) / 2
-        func norm(_ i: Int) -> Float { m.rows.row(i).values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        func norm(_ i: Int) -> Float { m.weightedRow(i, counts: counts).values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         XCTAssertEqual(norm(0), r0 / (0.5 * mean + 0.5 * r0), accuracy: 1e-5)
         XCTAssertEqual(norm(1), r1 / (0.5 * mean + 0.5 * r1), accuracy: 1e-5)
         XCTAssertLessThan(norm(0), 1)
@@ -56,13 +56,13 @@ final class LexicalModelTests: XCTestCase {
 
     func testScoresAreCosinesAgainstBruteForce() {
         let texts = ["the platform team shipped the vector database", "vector search latency", "offshore team mentoring"]
-        let m = model(texts)
+        let (m, counts) = model(texts)
         let embedder = HashedEmbedder(config: IndexConfig())
         let q = m.queryVector(embedder.counts(query: "vector team"))
         var scores = [Float](repeating: 0, count: 3)
         m.accumulate(q, into: &scores)
         for i in 0..<3 {
-            let row = m.rows.row(i)
+            let row = m.weightedRow(i, counts: counts)
             var dot: Float = 0
             for (f, v) in zip(row.indices, row.values) {
                 if let j = q.indices.firstIndex(of: f) { dot += v * q.values[j] }

@@ -19,11 +19,11 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(words("Krishna’s NAÏVE Überblick déjà-vu"), ["krishna's", "naïve", "überblick", "déjà", "vu"])
     }
 
-    func testRangesPointIntoTheText() {
-        let text = "Cut costs by 60%."
-        let scalars = Array(text.unicodeScalars)
-        let spans = Tokenizer().tokens(text).map { String(String.UnicodeScalarView(scalars[$0.range])) }
-        XCTAssertEqual(spans, ["Cut", "costs", "by", "60"])
+    func testRangesAreUTF8OffsetsIntoTheText() {
+        let text = "Déjà cut costs by 60%."
+        let utf8 = Array(text.utf8)
+        let spans = Tokenizer().tokens(text).map { String(decoding: utf8[$0.range], as: UTF8.self) }
+        XCTAssertEqual(spans, ["Déjà", "cut", "costs", "by", "60"])
     }
 }
 
@@ -61,5 +61,31 @@ final class MurmurHash3Tests: XCTestCase {
         let (index, sign) = embedder.feature("leadership")
         XCTAssertEqual(index, 2_421_043_043 & 0xFFFF)
         XCTAssertEqual(sign, 2_421_043_043 >> 31 == 1 ? -1 : 1)
+    }
+}
+
+final class HighlighterTests: XCTestCase {
+    func testMarksWordsWhoseTermsMatchTheQuestion() {
+        let h = Highlighter(question: "saving costs with GPT-4", analyzer: Analyzer())
+        let marked = h.segments("Déjà: GPT-4 saved $15K of cost.").map { $0.match ? "[\($0.text)]" : $0.text }.joined()
+        XCTAssertEqual(marked, "Déjà: [GPT-4] [saved] $15K of [cost].")
+    }
+}
+
+final class EmbedderTests: XCTestCase {
+    /// The cached fast path gives the same counts as hashing the analyzer's terms one by one.
+    func testCountsEqualHashingTheTerms() {
+        let embedder = HashedEmbedder(config: IndexConfig())
+        let text = "Krishna's team cut costs by 60% with GPT-4 and GPT-3.5-turbo; NAÏVE naïve café, cafés: $15K, 1,000 queries."
+        for _ in 0..<2 {  // the second pass hits the cache
+            var expected: [UInt32: Float] = [:]
+            for t in Analyzer().terms(text) {
+                let (i, sign) = embedder.feature(t)
+                expected[i, default: 0] += sign
+            }
+            let v = embedder.counts(query: text)
+            XCTAssertEqual(v.indices, expected.filter { $0.value != 0 }.keys.sorted())
+            XCTAssertEqual(v.values, v.indices.map { expected[$0]! })
+        }
     }
 }

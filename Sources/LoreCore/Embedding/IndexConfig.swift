@@ -38,6 +38,12 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         /// Power iterations of the randomized SVD.
         public var powerIterations: Int = 2
         public var seed: UInt64 = 42
+        /// The basis is fitted on at most this many passages (evenly spaced); all are projected.
+        public var fitSample: Int = 20_000
+        /// Refresh rule: up to `fitSample` passages the basis is refitted on every refresh (a
+        /// refresh then equals a rebuild); above, new and edited passages are folded into the
+        /// stored basis until the passages changed since the fit exceed this share of the index.
+        public var refitAfterChange: Float = 0.1
         public init() {}
     }
 

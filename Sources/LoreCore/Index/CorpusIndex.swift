@@ -21,11 +21,21 @@ public final class CorpusIndex: @unchecked Sendable {
     public let lexical: LexicalModel
     public let latent: LatentModel?
 
-    /// Derives the scoring layers from the counts (fitting the latent layer when configured).
-    public convenience init(config: IndexConfig, files: [ManifestEntry], passages: [Passage], counts: SparseRows) {
+    /// Derives the scoring layers from the counts. The latent layer is fitted anew, or, given the
+    /// previous index and where each passage came from in it (`reused[i]`: its old index, nil when
+    /// new or edited), refreshed by `LatentModel.refreshed`'s rule.
+    public convenience init(config: IndexConfig, files: [ManifestEntry], passages: [Passage], counts: SparseRows,
+                            previous: (index: CorpusIndex, reused: [Int?])? = nil) {
         let lexical = LexicalModel(counts: counts, config: config)
-        let latent = config.latent.dimensions > 0
-            ? LatentModel(rows: lexical.rows, dimensions: config.dimensions, config: config.latent) : nil
+        var latent: LatentModel? = nil
+        if config.latent.dimensions > 0 {
+            if let previous, let old = previous.index.latent, previous.index.config.latent == config.latent {
+                latent = old.refreshed(lexical: lexical, counts: counts, reused: previous.reused,
+                                       previousCount: previous.index.passages.count, config: config.latent)
+            } else {
+                latent = LatentModel(lexical: lexical, counts: counts, config: config.latent)
+            }
+        }
         self.init(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)
     }
 

@@ -60,10 +60,12 @@ public struct IndexBuilder {
         var entries: [ManifestEntry] = []
         var passages: [Passage] = []
         var counts = SparseRows()
+        // For each passage, its index in `previous` when it was carried over unchanged.
+        var reused: [Int?] = []
         for file in files {
             let before = old.removeValue(forKey: file.path)
             if let before, let prev = reusable, before.size == file.size, before.mtimeNanos == file.mtimeNanos {
-                reuse(before, from: prev, as: file, into: &entries, &passages, &counts)
+                reuse(before, from: prev, as: file, into: &entries, &passages, &counts, &reused)
                 report.unchanged += 1
                 continue
             }
@@ -78,7 +80,7 @@ public struct IndexBuilder {
             let hash = checksum64(bytes)
             if let before, let prev = reusable, before.contentHash == hash {
                 // Touched, not changed: keep the passages, record the new time.
-                reuse(before, from: prev, as: file, into: &entries, &passages, &counts)
+                reuse(before, from: prev, as: file, into: &entries, &passages, &counts, &reused)
                 report.unchanged += 1
                 continue
             }
@@ -97,6 +99,7 @@ public struct IndexBuilder {
                 counts.append(embedder.counts(title: p.title, body: tags.isEmpty ? p.text : p.text + "\n" + tags))
             }
             passages += split.passages
+            reused += Array(repeating: nil, count: split.passages.count)
             report.passagesEmbedded += split.passages.count
             if before == nil { report.added += 1 } else { report.changed += 1 }
         }
@@ -104,7 +107,8 @@ public struct IndexBuilder {
         guard !passages.isEmpty else {
             throw LoreError("no text to index in \(corpus.root.path): every note was skipped or empty")
         }
-        let index = CorpusIndex(config: config, files: entries, passages: passages, counts: counts)
+        let index = CorpusIndex(config: config, files: entries, passages: passages, counts: counts,
+                                previous: reusable.map { ($0, reused) })
         report.passages = passages.count
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return (index, report)
@@ -118,7 +122,8 @@ public struct IndexBuilder {
     }
 
     private func reuse(_ m: ManifestEntry, from prev: CorpusIndex, as file: NoteFile,
-                       into entries: inout [ManifestEntry], _ passages: inout [Passage], _ counts: inout SparseRows) {
+                       into entries: inout [ManifestEntry], _ passages: inout [Passage], _ counts: inout SparseRows,
+                       _ reused: inout [Int?]) {
         var entry = m
         entry.firstPassage = passages.count
         entry.mtimeNanos = file.mtimeNanos
@@ -126,5 +131,6 @@ public struct IndexBuilder {
         let range = m.firstPassage..<(m.firstPassage + m.passageCount)
         passages += prev.passages[range]
         counts.append(rowsOf: prev.counts, range)
+        reused += range.map { $0 }
     }
 }

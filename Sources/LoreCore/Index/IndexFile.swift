@@ -98,7 +98,8 @@ public enum IndexFile {
         sections += [("COFF", offsets.data), ("CIDX", indices.data), ("CVAL", values.data)]
 
         if let latent = index.latent {
-            var rows = ByteWriter(); rows.u64(UInt64(latent.rank)); rows.array(latent.featureRow)
+            var rows = ByteWriter(); rows.u64(UInt64(latent.rank)); rows.u64(UInt64(latent.changedSinceFit))
+            rows.array(latent.featureRow)
             var basis = ByteWriter(); basis.floats(latent.basis)
             var vectors = ByteWriter(); vectors.floats(latent.passageVectors)
             sections += [("LROW", rows.data), ("LBAS", basis.data), ("LVEC", vectors.data)]
@@ -239,13 +240,14 @@ public enum IndexFile {
         if sections["LROW"] != nil {
             var lr = try section("LROW"), lb = try section("LBAS"), lv = try section("LVEC")
             let rank = Int(try lr.u64())
+            let changedSinceFit = Int(try lr.u64())
             let featureRow = try lr.array(config.dimensions, of: Int32.self)
             let used = featureRow.filter { $0 >= 0 }.count
             guard rank > 0, length("LBAS") == used * rank * 4, length("LVEC") == passageCount * rank * 4 else {
                 throw Problem.damaged(path, "latent layer sizes")
             }
             latent = LatentModel(rank: rank, featureRow: featureRow, basis: try lb.floats(used * rank),
-                                 passageVectors: try lv.floats(passageCount * rank))
+                                 passageVectors: try lv.floats(passageCount * rank), changedSinceFit: changedSinceFit)
         }
         let lexical = LexicalModel(counts: counts, config: config)
         return CorpusIndex(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)

@@ -11,23 +11,91 @@ import Foundation
 /// the query can still score, through terms that co-occur across the collection.
 public struct LatentModel: Sendable {
     public let rank: Int
-    /// For each hashed dimension, its row in `basis`, or -1 when no passage uses it.
+    /// For each hashed dimension, its row in `basis`, or -1 when no fitted passage uses it.
     public let featureRow: [Int32]
     /// Right singular vectors, row-major (used features × rank).
     public let basis: [Float]
     /// Projected passages, row-major (passages × rank), each row of unit length (or zero).
     public let passageVectors: [Float]
+    /// Passages added, edited or removed since the basis was fitted (see `refreshed`).
+    public let changedSinceFit: Int
 
-    public init(rank: Int, featureRow: [Int32], basis: [Float], passageVectors: [Float]) {
+    public init(rank: Int, featureRow: [Int32], basis: [Float], passageVectors: [Float], changedSinceFit: Int) {
         self.rank = rank
         self.featureRow = featureRow
         self.basis = basis
         self.passageVectors = passageVectors
+        self.changedSinceFit = changedSinceFit
     }
 
-    /// Fits the layer on weighted passage rows. Returns nil when the collection is too small for
-    /// the requested rank.
-    public init?(rows: SparseRows, dimensions: Int, config: IndexConfig.Latent) {
+    /// Fits the basis on the weighted passages (at most `fitSample` of them, evenly spaced) and
+    /// projects every passage. Returns nil when the collection is too small for a basis.
+    public init?(lexical: LexicalModel, counts: SparseRows, config: IndexConfig.Latent) {
+        let n = counts.count
+        let sampleSize = min(n, max(config.fitSample, 1))
+        var sample = SparseRows()
+        for s in 0..<sampleSize { sample.append(lexical.weightedRow(s * n / sampleSize, counts: counts)) }
+        guard let (featureRow, basis, k) = Self.fit(sample, dimensions: lexical.dimensions, config: config) else { return nil }
+        var vectors = [Float]()
+        vectors.reserveCapacity(n * k)
+        let chunk = 8192
+        for start in stride(from: 0, to: n, by: chunk) {
+            let rows = lexical.weightedRows(start..<min(start + chunk, n), counts: counts)
+            vectors += Self.project(rows, featureRow: featureRow, basis: basis, rank: k)
+        }
+        self.init(rank: k, featureRow: featureRow, basis: basis, passageVectors: vectors, changedSinceFit: 0)
+    }
+
+    /// The layer for a refreshed index. Up to `fitSample` passages, or once the passages changed
+    /// since the fit exceed `refitAfterChange` of the index, the basis is fitted again (so the
+    /// result equals a full build). Otherwise the stored basis is kept: unchanged passages keep
+    /// their vectors, new and edited ones are projected onto the basis (folded in).
+    func refreshed(lexical: LexicalModel, counts: SparseRows, reused: [Int?], previousCount: Int,
+                   config: IndexConfig.Latent) -> LatentModel? {
+        let n = counts.count
+        let kept = reused.compactMap { $0 }.count
+        let changed = changedSinceFit + (n - kept) + (previousCount - kept)
+        if n <= config.fitSample || Float(changed) > config.refitAfterChange * Float(n) {
+            return LatentModel(lexical: lexical, counts: counts, config: config)
+        }
+        var vectors = [Float](repeating: 0, count: n * rank)
+        var fresh: [Int] = []
+        for (i, old) in reused.enumerated() {
+            if let old {
+                for j in 0..<rank { vectors[i * rank + j] = passageVectors[old * rank + j] }
+            } else {
+                fresh.append(i)
+            }
+        }
+        var rows = SparseRows()
+        for i in fresh { rows.append(lexical.weightedRow(i, counts: counts)) }
+        let projected = Self.project(rows, featureRow: featureRow, basis: basis, rank: rank)
+        for (r, i) in fresh.enumerated() {
+            for j in 0..<rank { vectors[i * rank + j] = projected[r * rank + j] }
+        }
+        return LatentModel(rank: rank, featureRow: featureRow, basis: basis, passageVectors: vectors, changedSinceFit: changed)
+    }
+
+    /// Projects weighted rows onto the basis (features the basis lacks are dropped), unit length.
+    static func project(_ rows: SparseRows, featureRow: [Int32], basis: [Float], rank: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows.count * rank)
+        basis.withUnsafeBufferPointer { b in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0..<rows.count {
+                    let dst = o.baseAddress! + i * rank
+                    for j in rows.offsets[i]..<rows.offsets[i + 1] {
+                        let r = Int(featureRow[Int(rows.indices[j])])
+                        if r >= 0 { cblas_saxpy(Int32(rank), rows.values[j], b.baseAddress! + r * rank, 1, dst, 1) }
+                    }
+                }
+            }
+        }
+        normalizeRows(&out, width: rank)
+        return out
+    }
+
+    /// The randomized SVD of the sample: (featureRow, basis, rank), or nil when too small.
+    static func fit(_ rows: SparseRows, dimensions: Int, config: IndexConfig.Latent) -> ([Int32], [Float], Int)? {
         let n = rows.count
         // Compact the used dimensions into columns.
         var featureRow = [Int32](repeating: -1, count: dimensions)
@@ -50,20 +118,20 @@ public struct LatentModel: Sendable {
         var rng = SplitMix64(seed: config.seed)
         var omega = [Float](repeating: 0, count: used * l)
         for i in omega.indices { omega[i] = rng.nextGaussian() }
-        var y = Self.multiply(rows, columns, omega, width: l, rowsOut: n)
+        var y = multiply(rows, columns, omega, width: l, rowsOut: n)
         for _ in 0..<config.powerIterations {
-            Self.orthonormalize(&y, rows: n, columns: l)
-            var z = Self.multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
-            Self.orthonormalize(&z, rows: used, columns: l)
-            y = Self.multiply(rows, columns, z, width: l, rowsOut: n)
+            orthonormalize(&y, rows: n, columns: l)
+            var z = multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
+            orthonormalize(&z, rows: used, columns: l)
+            y = multiply(rows, columns, z, width: l, rowsOut: n)
         }
-        Self.orthonormalize(&y, rows: n, columns: l)
+        orthonormalize(&y, rows: n, columns: l)
         // Bᵀ = Aᵀ·Q (used × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ (l × l) has B's left singular vectors.
-        let bt = Self.multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
+        let bt = multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
         var gram = [Float](repeating: 0, count: l * l)
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(l), Int32(l), Int32(used),
                     1, bt, Int32(l), bt, Int32(l), 0, &gram, Int32(l))
-        guard let (values, vectors) = Self.topEigen(gram, size: l, count: k) else { return nil }
+        guard let (values, vectors) = topEigen(gram, size: l, count: k) else { return nil }
         // V_k = Bᵀ·W·Σ⁻¹ (used × k): the right singular vectors.
         var w = vectors  // row-major l × k
         for j in 0..<k {
@@ -74,9 +142,7 @@ public struct LatentModel: Sendable {
         var basis = [Float](repeating: 0, count: used * k)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(used), Int32(k), Int32(l),
                     1, bt, Int32(l), w, Int32(k), 0, &basis, Int32(k))
-        var projected = Self.multiply(rows, columns, basis, width: k, rowsOut: n)
-        Self.normalizeRows(&projected, width: k)
-        self.init(rank: k, featureRow: featureRow, basis: basis, passageVectors: projected)
+        return (featureRow, basis, k)
     }
 
     /// The unit-length latent vector of a weighted sparse query (zero when no term is known).

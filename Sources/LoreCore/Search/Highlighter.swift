@@ -10,20 +10,16 @@ public struct Highlighter {
 
     /// The passage cut into pieces, each marked when it is a word that matches the question.
     public func segments(_ text: String) -> [(text: String, match: Bool)] {
-        let scalars = Array(text.unicodeScalars)
+        let utf8 = Array(text.utf8)
         var out: [(String, Bool)] = []
         var last = 0
-        func piece(_ r: Range<Int>) -> String {
-            var v = String.UnicodeScalarView()
-            v.append(contentsOf: scalars[r])
-            return String(v)
-        }
+        func piece(_ r: Range<Int>) -> String { String(decoding: utf8[r], as: UTF8.self) }
         for (token, tokenTerms) in analyzer.analyzedTokens(text) where tokenTerms.contains(where: terms.contains) {
             if token.range.lowerBound > last { out.append((piece(last..<token.range.lowerBound), false)) }
             out.append((piece(token.range), true))
             last = token.range.upperBound
         }
-        if last < scalars.count { out.append((piece(last..<scalars.count), false)) }
+        if last < utf8.count { out.append((piece(last..<utf8.count), false)) }
         return out
     }
 }

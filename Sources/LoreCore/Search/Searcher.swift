@@ -85,10 +85,10 @@ public final class Searcher {
     func expand(_ query: SparseVector, with passages: [Int], beta: Float) -> SparseVector {
         var sum: [UInt32: Float] = [:]
         for (f, v) in zip(query.indices, query.values) { sum[f, default: 0] += v }
-        let rows = index.lexical.rows
         let share = beta / Float(passages.count)
         for p in passages {
-            for j in rows.offsets[p]..<rows.offsets[p + 1] { sum[rows.indices[j], default: 0] += share * rows.values[j] }
+            let row = index.lexical.weightedRow(p, counts: index.counts)
+            for (f, v) in zip(row.indices, row.values) { sum[f, default: 0] += share * v }
         }
         let keys = sum.keys.sorted()
         var values = keys.map { sum[$0]! }

@@ -4,7 +4,7 @@
 /// figure without its currency sign are added too, so `gpt` and `15k` also find them.
 /// Not thread-safe (it owns a stemmer): give each thread its own.
 public final class Analyzer {
-    private let tokenizer = Tokenizer()
+    let tokenizer = Tokenizer()
     private let stemmer = Stemmer()
     private let stopWords: Set<String>
 
@@ -15,23 +15,20 @@ public final class Analyzer {
     /// The index terms of `text`, in order of appearance.
     public func terms(_ text: String) -> [String] {
         var out: [String] = []
-        out.reserveCapacity(text.utf8.count / 6)
-        for token in tokenizer.tokens(text) { appendTerms(of: token.text, to: &out) }
+        tokenizer.forEachToken(in: text) { bytes, _ in appendTerms(of: String(decoding: bytes, as: UTF8.self), to: &out) }
         return out
     }
 
     /// Each token of `text` with the terms it yields (empty for stop words), for highlighting.
     public func analyzedTokens(_ text: String) -> [(token: Tokenizer.Token, terms: [String])] {
-        tokenizer.tokens(text).map { token in
-            var terms: [String] = []
-            appendTerms(of: token.text, to: &terms)
-            return (token, terms)
-        }
+        tokenizer.tokens(text).map { token in (token, terms(ofToken: token.text)) }
     }
 
-    /// The term of one lower-cased word (its stem), or nil for a stop word.
-    public func term(forWord word: String) -> String? {
-        stopWords.contains(word) ? nil : stemmer.stem(word)
+    /// The terms of one lower-cased token (none for a stop word).
+    public func terms(ofToken token: String) -> [String] {
+        var out: [String] = []
+        appendTerms(of: token, to: &out)
+        return out
     }
 
     private func appendTerms(of word: String, to out: inout [String]) {

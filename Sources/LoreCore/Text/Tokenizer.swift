@@ -1,11 +1,12 @@
-/// Splits text into lower-cased words and figures, Unicode-aware.
+/// Splits text into lower-cased words and figures, Unicode-aware, working on UTF-8 bytes.
 ///
 /// A token is a run of letters and digits. Figures stay whole: a `.` `,` or `/` between two
 /// digits joins (`99.9`, `4.5/5.0`; a thousands comma is dropped, so `1,000` is `1000`), a `-`
 /// joins when a digit stands on either side (`gpt-4`, `3.5-turbo`), a currency sign before a digit
-/// is kept (`$2m`), and an apostrophe between letters joins (`krishna's`).
+/// is kept (`$2m`), and an apostrophe between letters joins (`krishna's`). ASCII text takes a
+/// byte-only path; other scripts are decoded and case-folded with Unicode's rules.
 public struct Tokenizer: Sendable {
-    /// One token: its lower-cased text and where it stands, as offsets into the text's Unicode scalars.
+    /// One token: its lower-cased text and where it stands, as UTF-8 byte offsets into the text.
     public struct Token: Equatable, Sendable {
         public var text: String
         public var range: Range<Int>
@@ -15,54 +16,109 @@ public struct Tokenizer: Sendable {
 
     /// The tokens of `text`, in order.
     public func tokens(_ text: String) -> [Token] {
-        let scalars = Array(text.unicodeScalars)
-        var result: [Token] = []
-        var i = 0
-        let n = scalars.count
-        while i < n {
-            let c = scalars[i]
-            let startsCurrency = Self.isCurrency(c) && i + 1 < n && Self.isDigit(scalars[i + 1])
-            guard Self.isWord(c) || startsCurrency else { i += 1; continue }
-            let start = i
-            var text = String.UnicodeScalarView()
-            if startsCurrency { text.append(c); i += 1 }
-            while i < n {
-                let s = scalars[i]
-                if Self.isWord(s) {
-                    text.append(s); i += 1; continue
-                }
-                guard i + 1 < n, i > start, let joined = Self.connector(s, before: scalars[i - 1], after: scalars, i + 1) else { break }
-                if let joined { text.append(joined) }
-                i += 1
-            }
-            if i == start { i += 1; continue }
-            result.append(Token(text: String(text).lowercased(), range: start..<i))
+        var out: [Token] = []
+        forEachToken(in: text) { bytes, range in
+            out.append(Token(text: String(decoding: bytes, as: UTF8.self), range: range))
         }
-        return result
+        return out
+    }
+
+    /// Calls `body` with each token's lower-cased UTF-8 bytes (valid only during the call) and
+    /// its byte range in `text`. Allocates nothing for ASCII tokens.
+    public func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var scratch = [UInt8]()
+            scratch.reserveCapacity(64)
+            Self.scan(utf8, scratch: &scratch, body)
+        }
+    }
+
+    private static func scan(_ s: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
+                             _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) {
+        let n = s.count
+        var i = 0
+        while i < n {
+            let (c, width) = decode(s, i)
+            let startsCurrency = isCurrency(c) && i + width < n && isDigit(decode(s, i + width).0)
+            guard isWord(c) || startsCurrency else { i += width; continue }
+            let start = i
+            scratch.removeAll(keepingCapacity: true)
+            var ascii = true
+            var previous = c
+            if startsCurrency {
+                append(s, i, width, to: &scratch)
+                ascii = ascii && c.isASCII
+                i += width
+            }
+            while i < n {
+                let (x, w) = decode(s, i)
+                if isWord(x) {
+                    append(s, i, w, to: &scratch)
+                    ascii = ascii && x.isASCII
+                    previous = x
+                    i += w
+                    continue
+                }
+                guard i > start, i + w < n else { break }
+                let (after, afterWidth) = decode(s, i + w)
+                guard let joined = connector(x, before: previous, after: after, s, i + w) else { break }
+                if let joined { scratch.append(joined) }
+                // The next scalar is a word scalar (every connector requires it): take it now.
+                append(s, i + w, afterWidth, to: &scratch)
+                ascii = ascii && after.isASCII
+                previous = after
+                i += w + afterWidth
+            }
+            if ascii {
+                for j in scratch.indices where scratch[j] >= 65 && scratch[j] <= 90 { scratch[j] |= 0x20 }
+                scratch.withUnsafeBufferPointer { body($0, start..<i) }
+            } else {
+                var lowered = String(decoding: scratch, as: UTF8.self).lowercased()
+                lowered.withUTF8 { body($0, start..<i) }
+            }
+        }
+    }
+
+    @inline(__always) private static func append(_ s: UnsafeBufferPointer<UInt8>, _ i: Int, _ w: Int, to out: inout [UInt8]) {
+        if w == 1 { out.append(s[i]) } else { for j in i..<(i + w) { out.append(s[j]) } }
+    }
+
+    /// The scalar at byte `i` and its width in bytes (valid UTF-8 is guaranteed by `String`).
+    @inline(__always) static func decode(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Unicode.Scalar, Int) {
+        let b0 = s[i]
+        if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
+        var v: UInt32, w: Int
+        if b0 < 0xE0 { v = UInt32(b0 & 0x1F); w = 2 } else if b0 < 0xF0 { v = UInt32(b0 & 0x0F); w = 3 } else {
+            v = UInt32(b0 & 0x07); w = 4
+        }
+        for j in 1..<w { v = (v << 6) | UInt32(s[i + j] & 0x3F) }
+        return (Unicode.Scalar(v) ?? "\u{FFFD}", w)
     }
 
     /// How a non-word scalar between two parts of a token joins them: `nil` ends the token,
-    /// `.some(nil)` joins and drops it (a thousands comma), `.some(c)` joins and keeps `c`.
-    static func connector(_ s: Unicode.Scalar, before: Unicode.Scalar, after scalars: [Unicode.Scalar], _ j: Int) -> Unicode.Scalar?? {
-        let after = scalars[j]
-        switch s {
+    /// `.some(nil)` joins and drops it (a thousands comma), `.some(byte)` joins and keeps it.
+    static func connector(_ c: Unicode.Scalar, before: Unicode.Scalar, after: Unicode.Scalar,
+                          _ s: UnsafeBufferPointer<UInt8>, _ afterIndex: Int) -> UInt8?? {
+        switch c {
         case ".", "/":
-            return isDigit(before) && isDigit(after) ? .some(s) : nil
+            return isDigit(before) && isDigit(after) ? .some(UInt8(c.value)) : nil
         case ",":
-            return isDigit(before) && threeDigitsFollow(scalars, j) ? .some(nil) : nil
+            return isDigit(before) && threeDigitsFollow(s, afterIndex) ? .some(nil) : nil
         case "-", "\u{2010}", "\u{2011}":
-            return isWord(before) && isWord(after) && (isDigit(before) || isDigit(after)) ? .some("-") : nil
+            return isWord(before) && isWord(after) && (isDigit(before) || isDigit(after)) ? .some(UInt8(ascii: "-")) : nil
         case "'", "\u{2019}":
-            return isLetter(before) && isLetter(after) ? .some("'") : nil
+            return isLetter(before) && isLetter(after) ? .some(UInt8(ascii: "'")) : nil
         default:
             return nil
         }
     }
 
-    static func threeDigitsFollow(_ s: [Unicode.Scalar], _ from: Int) -> Bool {
+    /// Exactly three ASCII digits at `from`, then no further digit.
+    static func threeDigitsFollow(_ s: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
         guard from + 3 <= s.count else { return false }
-        for j in from..<(from + 3) where !isDigit(s[j]) { return false }
-        return from + 3 == s.count || !isDigit(s[from + 3])
+        for j in from..<(from + 3) where !(s[j] >= 48 && s[j] <= 57) { return false }
+        return from + 3 == s.count || !isDigit(decode(s, from + 3).0)
     }
 
     @inline(__always) static func isDigit(_ c: Unicode.Scalar) -> Bool {
@@ -85,6 +141,6 @@ public struct Tokenizer: Sendable {
     }
 
     static func isCurrency(_ c: Unicode.Scalar) -> Bool {
-        c == "$" || c.properties.generalCategory == .currencySymbol
+        c == "$" || (!c.isASCII && c.properties.generalCategory == .currencySymbol)
     }
 }
