@@ -49,3 +49,9 @@ public struct SparseRows: Equatable, Sendable {
         return SparseVector(indices: Array(indices[r]), values: Array(values[r]))
     }
 }
+
+/// Hands a value to concurrently running closures that write disjoint parts of it.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -22,7 +22,7 @@ public struct BuildReport: Sendable {
 /// modification time match the manifest keep their passages and counts, only added and changed
 /// notes are read and embedded, deleted ones are dropped. The scoring layers are then derived
 /// from the counts of all passages, so a refresh gives exactly what a full build gives.
-public struct IndexBuilder {
+public struct IndexBuilder: Sendable {
     public let corpus: CorpusReader
     public let config: IndexConfig
 
@@ -55,53 +55,44 @@ public struct IndexBuilder {
         var old: [String: ManifestEntry] = [:]
         for m in reusable?.files ?? [] { old[m.path] = m }
 
-        let embedder = HashedEmbedder(config: config)
-        let splitter = NoteSplitter(maxWords: config.maxPassageWords)
+        // Notes whose size and time match the manifest are carried over without reading them;
+        // the others are read, split and embedded in parallel (one embedder per worker).
+        let previousEntries = files.map { old.removeValue(forKey: $0.path) }
+        let toRead = files.indices.filter { i in
+            guard let before = previousEntries[i], reusable != nil else { return true }
+            return before.size != files[i].size || before.mtimeNanos != files[i].mtimeNanos
+        }
+        let outcomes = readAndEmbed(toRead.map { files[$0] }, previous: toRead.map { previousEntries[$0] })
+        var outcomeOf: [Int: ReadOutcome] = [:]
+        for (j, i) in toRead.enumerated() { outcomeOf[i] = outcomes[j] }
+
         var entries: [ManifestEntry] = []
         var passages: [Passage] = []
         var counts = SparseRows()
         // For each passage, its index in `previous` when it was carried over unchanged.
         var reused: [Int?] = []
-        for file in files {
-            let before = old.removeValue(forKey: file.path)
-            if let before, let prev = reusable, before.size == file.size, before.mtimeNanos == file.mtimeNanos {
-                reuse(before, from: prev, as: file, into: &entries, &passages, &counts, &reused)
+        for (i, file) in files.enumerated() {
+            let before = previousEntries[i]
+            let outcome = outcomeOf[i]
+            switch outcome {
+            case nil, .unchanged?:
+                reuse(before!, from: reusable!, as: file, into: &entries, &passages, &counts, &reused)
                 report.unchanged += 1
-                continue
-            }
-            let text: String, bytes: Data
-            do { (text, bytes) = try corpus.readText(file) } catch {
-                warn("\(error)")
+            case .skipped(let warning, let hash)?:
+                warn(warning)
                 report.skipped += 1
-                entries.append(skipped(file, hash: 0, at: passages.count))
+                entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
+                                             firstPassage: passages.count, passageCount: 0))
                 if before != nil { report.changed += 1 } else { report.added += 1 }
-                continue
+            case .embedded(let hash, let split, let rows)?:
+                entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
+                                             firstPassage: passages.count, passageCount: split.count))
+                passages += split
+                counts.append(rowsOf: rows, 0..<rows.count)
+                reused += Array(repeating: nil, count: split.count)
+                report.passagesEmbedded += split.count
+                if before == nil { report.added += 1 } else { report.changed += 1 }
             }
-            let hash = checksum64(bytes)
-            if let before, let prev = reusable, before.contentHash == hash {
-                // Touched, not changed: keep the passages, record the new time.
-                reuse(before, from: prev, as: file, into: &entries, &passages, &counts, &reused)
-                report.unchanged += 1
-                continue
-            }
-            let split: (passages: [Passage], matter: FrontMatter)
-            do { split = try splitter.passages(of: text, source: file.path) } catch {
-                warn("skipped \(file.path): \(error)")
-                report.skipped += 1
-                entries.append(skipped(file, hash: hash, at: passages.count))
-                if before != nil { report.changed += 1 } else { report.added += 1 }
-                continue
-            }
-            let tags = split.matter.tags.joined(separator: " ")
-            entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
-                                         firstPassage: passages.count, passageCount: split.passages.count))
-            for p in split.passages {
-                counts.append(embedder.counts(title: p.title, body: tags.isEmpty ? p.text : p.text + "\n" + tags))
-            }
-            passages += split.passages
-            reused += Array(repeating: nil, count: split.passages.count)
-            report.passagesEmbedded += split.passages.count
-            if before == nil { report.added += 1 } else { report.changed += 1 }
         }
         report.removed += old.count
         guard !passages.isEmpty else {
@@ -114,11 +105,48 @@ public struct IndexBuilder {
         return (index, report)
     }
 
-    /// A manifest entry without passages, for a note that could not be indexed: it is not read
-    /// again (nor warned about again) until it changes.
-    private func skipped(_ file: NoteFile, hash: UInt64, at first: Int) -> ManifestEntry {
-        ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
-                      firstPassage: first, passageCount: 0)
+    /// What reading one note gave.
+    enum ReadOutcome {
+        /// Same bytes as in the manifest (only touched): carried over.
+        case unchanged
+        /// Not indexable: the warning, and the content hash when the bytes could be read.
+        case skipped(String, UInt64)
+        case embedded(UInt64, [Passage], SparseRows)
+    }
+
+    /// Reads, splits and embeds `files` on all cores; results in the order of `files`.
+    func readAndEmbed(_ files: [NoteFile], previous: [ManifestEntry?]) -> [ReadOutcome] {
+        let results = UnsafeMutableBufferPointer<ReadOutcome>.allocate(capacity: files.count)
+        results.initialize(repeating: .unchanged)
+        defer { results.deallocate() }
+        let box = UncheckedSendable(results)
+        let workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), max(files.count, 1))
+        let splitter = NoteSplitter(maxWords: config.maxPassageWords)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let embedder = HashedEmbedder(config: config)
+            for j in stride(from: w, to: files.count, by: workers) {
+                box.value[j] = readOne(files[j], previous: previous[j], splitter: splitter, embedder: embedder)
+            }
+        }
+        return Array(results)
+    }
+
+    private func readOne(_ file: NoteFile, previous: ManifestEntry?, splitter: NoteSplitter,
+                         embedder: HashedEmbedder) -> ReadOutcome {
+        let text: String, bytes: Data
+        do { (text, bytes) = try corpus.readText(file) } catch { return .skipped("\(error)", 0) }
+        let hash = checksum64(bytes)
+        if let previous, previous.contentHash == hash { return .unchanged }
+        let split: (passages: [Passage], matter: FrontMatter)
+        do { split = try splitter.passages(of: text, source: file.path) } catch {
+            return .skipped("skipped \(file.path): \(error)", hash)
+        }
+        let tags = split.matter.tags.joined(separator: " ")
+        var rows = SparseRows()
+        for p in split.passages {
+            rows.append(embedder.counts(title: p.title, body: tags.isEmpty ? p.text : p.text + "\n" + tags))
+        }
+        return .embedded(hash, split.passages, rows)
     }
 
     private func reuse(_ m: ManifestEntry, from prev: CorpusIndex, as file: NoteFile,
