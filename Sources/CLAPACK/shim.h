@@ -9,6 +9,8 @@ void sgeqrf_(const int *m, const int *n, float *a, const int *lda, float *tau,
 /// Forms the m×n matrix Q with orthonormal columns from sgeqrf's reflectors.
 void sorgqr_(const int *m, const int *n, const int *k, float *a, const int *lda,
              const float *tau, float *work, const int *lwork, int *info);
+/// Cholesky factorization of a symmetric positive definite matrix.
+void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
 /// Selected eigenvalues and eigenvectors of a real symmetric matrix (MRRR).
 void ssyevr_(const char *jobz, const char *range, const char *uplo, const int *n,
              float *a, const int *lda, const float *vl, const float *vu,

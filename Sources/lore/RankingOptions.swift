@@ -25,11 +25,17 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Weight of the latent score in the fused score.")
     var latentWeight: Float?
 
+    @Option(help: "Latent layer rescores only the best N lexical candidates (0: scans every passage).")
+    var latentCandidates: Int?
+
     @Option(help: "Rocchio feedback from the top N results (0: off).")
     var feedbackDocs: Int?
 
     @Option(help: "Rocchio weight of the feedback passages' mean.")
     var feedbackBeta: Float?
+
+    @Option(help: "Rocchio: keep at most N added terms, the heaviest (0: all).")
+    var feedbackTerms: Int?
 
     @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false.")
     var signedHash: Bool?
@@ -50,8 +56,10 @@ struct RankingOptions: ParsableArguments {
         if let v = pivot { c.weighting.pivotSlope = v }
         if let v = latentDims { c.latent.dimensions = v }
         if let v = latentWeight { c.latent.weight = v }
+        if let v = latentCandidates { c.latent.candidates = v }
         if let v = feedbackDocs { c.feedback.documents = v }
         if let v = feedbackBeta { c.feedback.beta = v }
+        if let v = feedbackTerms { c.feedback.terms = v }
         if let v = signedHash { c.signedHash = v }
     }
 }

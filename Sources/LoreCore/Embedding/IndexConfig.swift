@@ -38,6 +38,10 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         /// Power iterations of the randomized SVD.
         public var powerIterations: Int = 2
         public var seed: UInt64 = 42
+        /// With more than 10 × `candidates` passages, the latent cosine rescores only the best
+        /// `candidates` passages by lexical score instead of scanning every passage (below that a
+        /// scan is cheaper); 0 always scans.
+        public var candidates: Int = 1000
         /// The basis is fitted on at most this many passages (evenly spaced); all are projected.
         public var fitSample: Int = 20_000
         /// Refresh rule: up to `fitSample` passages the basis is refitted on every refresh (a
@@ -52,6 +56,9 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         /// 0 turns it off.
         public var documents: Int = 5
         public var beta: Float = 0.75
+        /// The expanded query keeps its own terms and at most this many added terms, the heaviest
+        /// (0: all): the second pass then costs the postings of a few dozen terms, not hundreds.
+        public var terms: Int = 50
         public init() {}
     }
 

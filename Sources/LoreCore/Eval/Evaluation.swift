@@ -22,14 +22,9 @@ public struct Evaluation {
 
     public func run(depth: Int = 100) -> Outcome {
         let buildStart = DispatchTime.now()
-        let embedder = HashedEmbedder(config: config)
-        var counts = SparseRows()
-        var passages: [Passage] = []
-        passages.reserveCapacity(collection.documents.count)
-        for d in collection.documents {
-            counts.append(embedder.counts(title: d.title, body: d.text))
-            passages.append(Passage(source: d.id, firstLine: 0, lastLine: 0, title: d.title, text: ""))
-        }
+        let documents = collection.documents
+        var (counts, passages) = IndexBuilder.embed(count: documents.count, config: config) { (documents[$0].title, documents[$0].text) }
+        for i in passages.indices { passages[i].source = documents[i].id }
         let index = CorpusIndex(config: config, files: [], passages: passages, counts: counts)
         let searcher = Searcher(index: index)
         let start = DispatchTime.now()

@@ -13,9 +13,19 @@ struct ByteWriter {
         data.append(contentsOf: bytes)
     }
     mutating func array<T: FixedWidthInteger>(_ a: [T]) {
+        #if _endian(little)
+        a.withUnsafeBytes { data.append(contentsOf: $0) }
+        #else
         for v in a { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        #endif
     }
-    mutating func floats(_ a: [Float]) { array(a.map(\.bitPattern)) }
+    mutating func floats(_ a: [Float]) {
+        #if _endian(little)
+        a.withUnsafeBytes { data.append(contentsOf: $0) }
+        #else
+        array(a.map(\.bitPattern))
+        #endif
+    }
 }
 
 /// Reads little-endian values from a byte buffer with bounds checks: a short or damaged buffer
@@ -76,7 +86,17 @@ struct ByteReader {
     }
 
     mutating func floats(_ count: Int) throws -> [Float] {
-        try array(count, of: UInt32.self).map(Float.init(bitPattern:))
+        #if _endian(little)
+        guard count >= 0, position + count * 4 <= end else { throw Truncated() }
+        var out = [Float](repeating: 0, count: count)
+        out.withUnsafeMutableBytes { dst in
+            data.copyBytes(to: dst, from: data.startIndex + position ..< data.startIndex + position + count * 4)
+        }
+        position += count * 4
+        return out
+        #else
+        return try array(count, of: UInt32.self).map(Float.init(bitPattern:))
+        #endif
     }
 }
 

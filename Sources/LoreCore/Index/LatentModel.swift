@@ -114,15 +114,19 @@ public struct LatentModel: Sendable {
         let l = min(k + 10, n, used)
         let columns = rows.indices.map { Int(featureRow[Int($0)]) }
 
-        // Y = A·Ω with Ω Gaussian (used × l), then power iterations Y = A·orth(Aᵀ·orth(Y)).
+        // Y = A·Ω with Ω a random ±1 matrix (used × l), then power iterations Y = A·Aᵀ·orth(Y). Only the
+        // passage side (n × l, n ≤ fitSample) is orthonormalized: the feature side can be 65k
+        // rows, where a QR per iteration would cost more than everything else together.
         var rng = SplitMix64(seed: config.seed)
         var omega = [Float](repeating: 0, count: used * l)
-        for i in omega.indices { omega[i] = rng.nextGaussian() }
+        for start in stride(from: 0, to: omega.count, by: 64) {
+            let bits = rng.next()
+            for j in start..<min(start + 64, omega.count) { omega[j] = (bits >> UInt64(j - start)) & 1 == 0 ? 1 : -1 }
+        }
         var y = multiply(rows, columns, omega, width: l, rowsOut: n)
         for _ in 0..<config.powerIterations {
             orthonormalize(&y, rows: n, columns: l)
-            var z = multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
-            orthonormalize(&z, rows: used, columns: l)
+            let z = multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
             y = multiply(rows, columns, z, width: l, rowsOut: n)
         }
         orthonormalize(&y, rows: n, columns: l)
@@ -165,6 +169,15 @@ public struct LatentModel: Sendable {
         guard n > 0 else { return }
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(rank), scale, passageVectors, Int32(rank),
                     q, 1, 1, &scores, 1)
+    }
+
+    /// scores[p] += scale × (passage p's vector · q) for the given passages only.
+    public func rescore(_ passages: [Int], query q: [Float], scale: Float, into scores: UnsafeMutableBufferPointer<Float>) {
+        passageVectors.withUnsafeBufferPointer { v in
+            for p in passages {
+                scores[p] += scale * cblas_sdot(Int32(rank), v.baseAddress! + p * rank, 1, q, 1)
+            }
+        }
     }
 
     /// For a batch of projected queries, scores (queries × passages, row-major) += scale × Q·Pᵀ:
@@ -213,8 +226,31 @@ public struct LatentModel: Sendable {
     }
 
     /// Replaces the columns of a row-major rows × columns matrix by an orthonormal basis of their
-    /// span (LAPACK sgeqrf + sorgqr; a row-major matrix is its transpose in column-major order).
+    /// span. CholeskyQR2 (Gram matrix, Cholesky, triangular solve; twice) keeps the work in BLAS-3,
+    /// where Householder QR on a tall matrix spends its time in matrix-vector products; when the
+    /// Gram matrix is not positive definite, LAPACK's Householder QR takes over.
     static func orthonormalize(_ m: inout [Float], rows: Int, columns: Int) {
+        if choleskyQR(&m, rows: rows, columns: columns), choleskyQR(&m, rows: rows, columns: columns) { return }
+        householderQR(&m, rows: rows, columns: columns)
+    }
+
+    /// One pass of Cholesky QR: M ← M·R⁻¹ with RᵀR = MᵀM. False when MᵀM is not positive definite.
+    static func choleskyQR(_ m: inout [Float], rows: Int, columns: Int) -> Bool {
+        var gram = [Float](repeating: 0, count: columns * columns)
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), 1, m, Int32(columns), 0,
+                    &gram, Int32(columns))
+        // Row-major upper = column-major lower: ask LAPACK for L with L·Lᵀ = G, i.e. R = Lᵀ.
+        var uplo: CChar = 76 /* L */, n = Int32(columns), lda = Int32(columns), info: Int32 = 0
+        spotrf_(&uplo, &n, &gram, &lda, &info)
+        guard info == 0 else { return false }
+        // gram now holds R in its row-major upper triangle: solve M·R = M_old for M.
+        cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(rows), Int32(columns), 1,
+                    gram, Int32(columns), &m, Int32(columns))
+        return m.allSatisfy { $0.isFinite }
+    }
+
+    /// Householder QR (LAPACK sgeqrf + sorgqr; a row-major matrix is its transpose in column-major order).
+    static func householderQR(_ m: inout [Float], rows: Int, columns: Int) {
         var colMajor = [Float](repeating: 0, count: rows * columns)
         for i in 0..<rows { for j in 0..<columns { colMajor[j * rows + i] = m[i * columns + j] } }
         var mm = Int32(rows), nn = Int32(columns), lda = Int32(rows), info: Int32 = 0

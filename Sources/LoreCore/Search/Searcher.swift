@@ -1,5 +1,21 @@
 import Foundation
 
+/// Nanoseconds spent in each step of answering, summed over `queries` questions.
+public final class SearchProfile {
+    public var queries = 0
+    /// Tokenizing, stemming, hashing and weighting the question.
+    public var tokenize: UInt64 = 0
+    /// Scoring the postings of the question's terms (both passes).
+    public var lexical: UInt64 = 0
+    /// Projecting the question and scoring the latent layer (both passes).
+    public var latent: UInt64 = 0
+    /// Choosing the feedback passages and expanding the question.
+    public var feedback: UInt64 = 0
+    /// Selecting the top k.
+    public var topK: UInt64 = 0
+    public init() {}
+}
+
 /// One answer to a question: a passage, its rank and score.
 public struct SearchResult: Sendable {
     public var rank: Int
@@ -43,30 +59,46 @@ public final class Searcher {
     /// The exact top `k` hits of each question, scored as one batch: the latent layer's products
     /// become one `cblas_sgemm` instead of a `cblas_sgemv` per question. Same hits as one by one.
     public func hits(for questions: [String], k: Int) -> [[Hit]] {
+        var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
         var queries = questions.map { index.lexical.queryVector(embedder.counts(query: $0)) }
+        lap(&clock, \.tokenize)
         let n = index.passages.count
         var matrix = [Float](repeating: 0, count: n * queries.count)
-        score(queries, into: &matrix)
+        score(queries, into: &matrix, clock: &clock)
         let feedback = index.config.feedback
         if feedback.documents > 0 {
             for (b, q) in queries.enumerated() where !q.isEmpty {
                 let top = matrix.withUnsafeBufferPointer {
                     TopK.select(UnsafeBufferPointer(rebasing: $0[(b * n)..<((b + 1) * n)]), k: feedback.documents, above: 0)
                 }
-                if !top.isEmpty { queries[b] = expand(q, with: top.map(\.passage), beta: feedback.beta) }
+                if !top.isEmpty { queries[b] = expand(q, with: top.map(\.passage), beta: feedback.beta, terms: feedback.terms) }
             }
-            score(queries, into: &matrix)
+            lap(&clock, \.feedback)
+            score(queries, into: &matrix, clock: &clock)
         }
-        return queries.indices.map { b in
+        let result = queries.indices.map { b -> [Hit] in
             guard !queries[b].isEmpty else { return [] }
             return matrix.withUnsafeBufferPointer {
                 TopK.select(UnsafeBufferPointer(rebasing: $0[(b * n)..<((b + 1) * n)]), k: k, above: 0)
             }
         }
+        lap(&clock, \.topK)
+        profile?.queries += questions.count
+        return result
+    }
+
+    /// Where time goes, summed over the questions answered while it is set (for `lore bench`).
+    public var profile: SearchProfile?
+
+    private func lap(_ clock: inout UInt64?, _ stage: ReferenceWritableKeyPath<SearchProfile, UInt64>) {
+        guard let start = clock, let profile else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        profile[keyPath: stage] += now - start
+        clock = now
     }
 
     /// Fills row b of `matrix` (queries × passages) with every passage's fused score for query b.
-    private func score(_ queries: [SparseVector], into matrix: inout [Float]) {
+    private func score(_ queries: [SparseVector], into matrix: inout [Float], clock: inout UInt64?) {
         let n = index.passages.count
         let latentWeight: Float = index.latent == nil ? 0 : index.config.latent.weight
         for i in matrix.indices { matrix[i] = 0 }
@@ -76,21 +108,45 @@ public final class Searcher {
                 index.lexical.accumulate(q, scale: 1 - latentWeight, into: &row)
             }
         }
-        if let latent = index.latent, latentWeight > 0 {
-            latent.accumulate(queries.map(latent.project), scale: latentWeight, into: &matrix)
+        lap(&clock, \.lexical)
+        defer { lap(&clock, \.latent) }
+        guard let latent = index.latent, latentWeight > 0 else { return }
+        let projected = queries.map(latent.project)
+        let candidates = index.config.latent.candidates
+        guard candidates > 0, n > 10 * candidates else {
+            latent.accumulate(projected, scale: latentWeight, into: &matrix)
+            return
+        }
+        // Rescore the lexical candidates only: one dot product of `rank` floats each.
+        matrix.withUnsafeMutableBufferPointer { m in
+            for b in queries.indices {
+                let row = UnsafeMutableBufferPointer(rebasing: m[(b * n)..<((b + 1) * n)])
+                let best = TopK.select(UnsafeBufferPointer(row), k: candidates)
+                latent.rescore(best.map(\.passage), query: projected[b], scale: latentWeight, into: row)
+            }
         }
     }
 
-    /// Rocchio: q' = q + β · mean of the feedback passages' vectors, back to unit length.
-    func expand(_ query: SparseVector, with passages: [Int], beta: Float) -> SparseVector {
+    /// Rocchio: q' = q + β · mean of the feedback passages' vectors, keeping q's terms and the
+    /// `terms` heaviest added ones (all when 0), back to unit length.
+    func expand(_ query: SparseVector, with passages: [Int], beta: Float, terms: Int) -> SparseVector {
         var sum: [UInt32: Float] = [:]
-        for (f, v) in zip(query.indices, query.values) { sum[f, default: 0] += v }
         let share = beta / Float(passages.count)
         for p in passages {
             let row = index.lexical.weightedRow(p, counts: index.counts)
             for (f, v) in zip(row.indices, row.values) { sum[f, default: 0] += share * v }
         }
-        let keys = sum.keys.sorted()
+        var added = sum
+        for f in query.indices { added[f] = nil }
+        var keep = Set(query.indices)
+        if terms > 0 && added.count > terms {
+            let heaviest = added.sorted { abs($0.value) != abs($1.value) ? abs($0.value) > abs($1.value) : $0.key < $1.key }
+            keep.formUnion(heaviest.prefix(terms).map(\.key))
+        } else {
+            keep.formUnion(added.keys)
+        }
+        for (f, v) in zip(query.indices, query.values) { sum[f, default: 0] += v }
+        let keys = keep.sorted()
         var values = keys.map { sum[$0]! }
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         if norm > 0 { for i in values.indices { values[i] /= norm } }

@@ -1,0 +1,219 @@
+import CBLAS
+import Foundation
+
+/// Figures of one `lore bench` run at one corpus size. Key names are part of the CLI's JSON.
+public struct BenchmarkResult: Codable, Sendable {
+    public var passages = 0
+    public var queries = 0
+    public var build_ms = 0.0
+    public var build_passages_per_s = 0.0
+    public var latent_fit_ms = 0.0
+    public var index_bytes = 0
+    public var peak_rss_bytes = 0
+    public var open_ms = 0.0
+    /// Single queries, top 10, defaults (every layer on).
+    public var p50_ms = 0.0
+    public var p95_ms = 0.0
+    public var p99_ms = 0.0
+    /// Lexical layer alone (hashed TF-IDF postings, top 10).
+    public var lexical_p50_ms = 0.0
+    public var lexical_p99_ms = 0.0
+    /// Dense layer alone: `cblas_sgemv` over every latent passage vector, then top 10.
+    public var dense_p50_ms = 0.0
+    public var dense_p99_ms = 0.0
+    public var dense_dims = 0
+    /// Defaults, one question at a time and in batches of 64.
+    public var single_qps = 0.0
+    public var batch64_qps = 0.0
+    /// Dense batches of 64 through `cblas_sgemm`, against the same queries one `cblas_sgemv` each.
+    public var dense_single_qps = 0.0
+    public var dense_batch64_qps = 0.0
+    /// Streaming read bandwidth of this machine, measured in the same run, and the dense scan's.
+    public var bandwidth_gbps = 0.0
+    public var scan_gbps = 0.0
+    /// Mean milliseconds per query in each step (defaults).
+    public var breakdown_ms: [String: Double] = [:]
+}
+
+/// `lore bench`: builds an index of a generated corpus in memory, writes and reopens it, and times
+/// questions through each path, beside the machine's streaming read bandwidth.
+public struct Benchmark {
+    public var passages: Int
+    public var queryCount: Int
+    public var seed: UInt64
+    public var config: IndexConfig
+
+    public init(passages: Int, queries: Int = 1000, seed: UInt64 = 1, config: IndexConfig = IndexConfig()) {
+        self.passages = passages
+        queryCount = queries
+        self.seed = seed
+        self.config = config
+    }
+
+    /// Runs the benchmark; `scratch` is a folder for the index file, `export` (optional) receives
+    /// the texts, queries and dense vectors for peer tools. Progress goes to `progress`.
+    public func run(scratch: String, export: String? = nil, progress: (String) -> Void = { _ in }) throws -> BenchmarkResult {
+        var r = BenchmarkResult()
+        r.passages = passages
+        r.queries = queryCount
+        let corpus = SyntheticCorpus(seed: seed)
+        progress("generating and embedding \(passages) passages")
+        let start = Self.now()
+        let (counts, texts) = IndexBuilder.embed(count: passages, config: config) { corpus.passage($0) }
+        let embedded = Self.now()
+        let lexical = LexicalModel(counts: counts, config: config)
+        let latentStart = Self.now()
+        let latent = config.latent.dimensions > 0 ? LatentModel(lexical: lexical, counts: counts, config: config.latent) : nil
+        let end = Self.now()
+        let index = CorpusIndex(config: config, files: [], passages: texts, counts: counts, lexical: lexical, latent: latent)
+        r.build_ms = Self.ms(start, end)
+        r.latent_fit_ms = Self.ms(latentStart, end)
+        r.build_passages_per_s = Double(passages) / (r.build_ms / 1000)
+        progress(String(format: "built in %.0f ms (embedding %.0f ms, latent layer %.0f ms)", r.build_ms,
+                        Self.ms(start, embedded), r.latent_fit_ms))
+
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try IndexFile.write(index, to: scratch)
+        let path = scratch + "/" + IndexFile.fileName
+        r.index_bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let openStart = Self.now()
+        _ = try IndexFile.read(from: scratch)
+        r.open_ms = Self.ms(openStart, Self.now())
+        progress(String(format: "index %.1f MB, reopened in %.0f ms", Double(r.index_bytes) / 1e6, r.open_ms))
+
+        let questions = corpus.queries(count: queryCount)
+        // Defaults, one at a time, with the breakdown.
+        let searcher = Searcher(index: index)
+        for q in questions.prefix(50) { _ = searcher.hits(for: q, k: 10) }
+        let profile = SearchProfile()
+        searcher.profile = profile
+        let defaults = Self.time(questions) { _ = searcher.hits(for: $0, k: 10) }
+        searcher.profile = nil
+        (r.p50_ms, r.p95_ms, r.p99_ms) = (defaults.p(0.5), defaults.p(0.95), defaults.p(0.99))
+        r.single_qps = 1000 / defaults.mean
+        let perQuery = { (ns: UInt64) in Double(ns) / 1e6 / Double(max(profile.queries, 1)) }
+        r.breakdown_ms = ["tokenize": perQuery(profile.tokenize), "lexical": perQuery(profile.lexical),
+                          "latent": perQuery(profile.latent), "feedback": perQuery(profile.feedback),
+                          "top_k": perQuery(profile.topK)]
+        progress(String(format: "defaults: p50 %.3f ms, p99 %.3f ms", r.p50_ms, r.p99_ms))
+
+        // Batches of 64.
+        let batches = stride(from: 0, to: questions.count, by: 64).map { Array(questions[$0..<min($0 + 64, questions.count)]) }
+        let batchStart = Self.now()
+        for b in batches { _ = searcher.hits(for: b, k: 10) }
+        r.batch64_qps = Double(questions.count) / (Self.ms(batchStart, Self.now()) / 1000)
+
+        // Lexical layer alone.
+        var lexicalConfig = config
+        lexicalConfig.feedback.documents = 0
+        lexicalConfig.latent.dimensions = 0
+        let lexicalSearcher = Searcher(index: CorpusIndex(config: lexicalConfig, files: [], passages: texts, counts: counts,
+                                                          lexical: lexical, latent: nil))
+        for q in questions.prefix(50) { _ = lexicalSearcher.hits(for: q, k: 10) }
+        let lexicalTimes = Self.time(questions) { _ = lexicalSearcher.hits(for: $0, k: 10) }
+        (r.lexical_p50_ms, r.lexical_p99_ms) = (lexicalTimes.p(0.5), lexicalTimes.p(0.99))
+        progress(String(format: "lexical: p50 %.3f ms, p99 %.3f ms", r.lexical_p50_ms, r.lexical_p99_ms))
+
+        if let latent {
+            let dense = DenseScan(latent: latent)
+            let vectors = questions.map { latent.project(lexical.queryVector(HashedEmbedder(config: config).counts(query: $0))) }
+            for v in vectors.prefix(20) { _ = dense.search(v, k: 10) }
+            let denseTimes = Self.time(vectors) { _ = dense.search($0, k: 10) }
+            (r.dense_p50_ms, r.dense_p99_ms) = (denseTimes.p(0.5), denseTimes.p(0.99))
+            r.dense_dims = latent.rank
+            r.dense_single_qps = 1000 / denseTimes.mean
+            let denseBatchStart = Self.now()
+            for b in stride(from: 0, to: vectors.count, by: 64) { _ = dense.search(Array(vectors[b..<min(b + 64, vectors.count)]), k: 10) }
+            r.dense_batch64_qps = Double(vectors.count) / (Self.ms(denseBatchStart, Self.now()) / 1000)
+            r.scan_gbps = Double(latent.passageVectors.count * 4) / (r.dense_p50_ms / 1000) / 1e9
+            progress(String(format: "dense (%d dims): p50 %.3f ms (%.1f GB/s), batch of 64: %.0f q/s against %.0f q/s single",
+                            latent.rank, r.dense_p50_ms, r.scan_gbps, r.dense_batch64_qps, r.dense_single_qps))
+            if let export {
+                try exportForPeers(to: export, corpus: corpus, questions: questions, latent: latent, queryVectors: vectors)
+            }
+        }
+        r.peak_rss_bytes = Self.peakRSS()  // before the bandwidth test's 1 GiB buffer
+        r.bandwidth_gbps = Self.streamingReadBandwidth()
+        progress(String(format: "streaming read %.1f GB/s; peak RSS %.0f MB", r.bandwidth_gbps, Double(r.peak_rss_bytes) / 1e6))
+        return r
+    }
+
+    /// Writes corpus.jsonl and queries.jsonl (BEIR-shaped), and the dense vectors Lore scores:
+    /// vectors.f32 (passages × dims) and query_vectors.f32 (queries × dims), little-endian float32,
+    /// row-major, with their shapes in vectors.json.
+    func exportForPeers(to folder: String, corpus: SyntheticCorpus, questions: [String], latent: LatentModel,
+                        queryVectors: [[Float]]) throws {
+        try corpus.writeJSONL(passages: passages, queries: questions, to: folder)
+        try latent.passageVectors.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/vectors.f32")) }
+        try queryVectors.flatMap { $0 }.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/query_vectors.f32")) }
+        let shape = "{\"passages\": \(passages), \"queries\": \(questions.count), \"dims\": \(latent.rank)}\n"
+        try shape.write(toFile: folder + "/vectors.json", atomically: true, encoding: .utf8)
+    }
+
+    // MARK: Measuring
+
+    struct Times {
+        var sorted: [Double]
+        var mean: Double
+        func p(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.down)))] }
+    }
+
+    static func time<T>(_ inputs: [T], _ body: (T) -> Void) -> Times {
+        var times: [Double] = []
+        times.reserveCapacity(inputs.count)
+        for x in inputs {
+            let t = now()
+            body(x)
+            times.append(ms(t, now()))
+        }
+        return Times(sorted: times.sorted(), mean: times.reduce(0, +) / Double(max(times.count, 1)))
+    }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    static func ms(_ a: UInt64, _ b: UInt64) -> Double { Double(b - a) / 1e6 }
+
+    /// Median of 5 passes of `cblas_sasum` over 1 GiB of floats: the rate at which this machine
+    /// streams memory that is not in any cache.
+    public static func streamingReadBandwidth() -> Double {
+        let count = 1 << 28
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 1, count: count)
+        var rates: [Double] = []
+        for _ in 0..<5 {
+            let t = now()
+            let s = cblas_sasum(Int32(count), buffer, 1)
+            let seconds = ms(t, now()) / 1000
+            if s > 0 { rates.append(Double(count * 4) / seconds / 1e9) }
+        }
+        return rates.sorted()[rates.count / 2]
+    }
+
+    /// The process's peak resident set, in bytes.
+    public static func peakRSS() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+}
+
+/// The dense layer alone, as a flat inner-product index: every passage's latent vector scored
+/// with `cblas_sgemv` (one question) or `cblas_sgemm` (a batch), then the exact top k.
+struct DenseScan {
+    let latent: LatentModel
+    var count: Int { latent.passageVectors.count / latent.rank }
+
+    func search(_ q: [Float], k: Int) -> [Hit] {
+        var scores = [Float](repeating: 0, count: count)
+        latent.accumulate(q, scale: 1, into: &scores)
+        return TopK.select(scores, k: k)
+    }
+
+    func search(_ qs: [[Float]], k: Int) -> [[Hit]] {
+        var scores = [Float](repeating: 0, count: count * qs.count)
+        latent.accumulate(qs, scale: 1, into: &scores)
+        return scores.withUnsafeBufferPointer { s in
+            qs.indices.map { TopK.select(UnsafeBufferPointer(rebasing: s[($0 * count)..<(($0 + 1) * count)]), k: k) }
+        }
+    }
+}
