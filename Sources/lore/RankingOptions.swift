@@ -25,6 +25,12 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Weight of the latent score in the fused score.")
     var latentWeight: Float?
 
+    @Option(help: "Power iterations of the latent layer's randomized SVD.")
+    var latentPowerIterations: Int?
+
+    @Option(help: "Fit the latent basis on at most N passages (evenly spaced).")
+    var latentFitSample: Int?
+
     @Option(help: "Latent layer rescores only the best N lexical candidates (0: scans every passage).")
     var latentCandidates: Int?
 
@@ -56,6 +62,8 @@ struct RankingOptions: ParsableArguments {
         if let v = pivot { c.weighting.pivotSlope = v }
         if let v = latentDims { c.latent.dimensions = v }
         if let v = latentWeight { c.latent.weight = v }
+        if let v = latentPowerIterations { c.latent.powerIterations = v }
+        if let v = latentFitSample { c.latent.fitSample = v }
         if let v = latentCandidates { c.latent.candidates = v }
         if let v = feedbackDocs { c.feedback.documents = v }
         if let v = feedbackBeta { c.feedback.beta = v }

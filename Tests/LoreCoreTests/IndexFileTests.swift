@@ -46,7 +46,7 @@ final class IndexFileTests: XCTestCase {
         XCTAssertEqual(read.counts, index.counts)
         XCTAssertEqual(read.latent?.passageVectors, index.latent?.passageVectors)
         XCTAssertEqual(read.latent?.basis, index.latent?.basis)
-        XCTAssertEqual(index.passages.map(\.source), ["a.md", "b/c.md", "d.txt"])
+        XCTAssertEqual(index.passages.all.map(\.source), ["a.md", "b/c.md", "d.txt"])
     }
 
     private func damage(_ mutate: (inout Data) -> Void) throws -> String {

@@ -29,7 +29,7 @@ final class QualityTests: XCTestCase {
             var counts = SparseRows()
             for d in collection.documents.prefix(600) { counts.append(embedder.counts(title: d.title, body: d.text)) }
             let passages = collection.documents.prefix(600).map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: "") }
-            return CorpusIndex(config: config, files: [], passages: passages, counts: counts)
+            return CorpusIndex(config: config, files: [], passages: PassageStore(passages), counts: counts)
         }
         let a = build(), b = build()
         XCTAssertNotNil(a.latent)
@@ -45,7 +45,7 @@ final class QualityTests: XCTestCase {
         var counts = SparseRows()
         for d in collection.documents { counts.append(embedder.counts(title: d.title, body: d.text)) }
         let passages = collection.documents.map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: "") }
-        let searcher = Searcher(index: CorpusIndex(config: IndexConfig(), files: [], passages: passages, counts: counts))
+        let searcher = Searcher(index: CorpusIndex(config: IndexConfig(), files: [], passages: PassageStore(passages), counts: counts))
         let questions = collection.queries.prefix(40).map(\.text)
         let batch = searcher.hits(for: questions, k: 10)
         for (q, hits) in zip(questions, batch) {

@@ -36,7 +36,7 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         /// Weight of the latent cosine in the fused score: (1-w)·lexical + w·latent.
         public var weight: Float = 0.5
         /// Power iterations of the randomized SVD.
-        public var powerIterations: Int = 2
+        public var powerIterations: Int = 1
         public var seed: UInt64 = 42
         /// With more than 10 × `candidates` passages, the latent cosine rescores only the best
         /// `candidates` passages by lexical score instead of scanning every passage (below that a

@@ -23,8 +23,7 @@ public struct Evaluation {
     public func run(depth: Int = 100) -> Outcome {
         let buildStart = DispatchTime.now()
         let documents = collection.documents
-        var (counts, passages) = IndexBuilder.embed(count: documents.count, config: config) { (documents[$0].title, documents[$0].text) }
-        for i in passages.indices { passages[i].source = documents[i].id }
+        let (counts, passages) = IndexBuilder.embed(count: documents.count, config: config) { (documents[$0].title, documents[$0].text) }
         let index = CorpusIndex(config: config, files: [], passages: passages, counts: counts)
         let searcher = Searcher(index: index)
         let start = DispatchTime.now()
@@ -34,7 +33,7 @@ public struct Evaluation {
         for first in stride(from: 0, to: queries.count, by: batch) {
             let slice = Array(queries[first..<min(first + batch, queries.count)])
             let hits = searcher.hits(for: slice.map(\.text), k: depth)
-            for (q, h) in zip(slice, hits) { rankings[q.id] = h.map { collection.documents[$0.passage].id } }
+            for (q, h) in zip(slice, hits) { rankings[q.id] = h.map { documents[$0.passage].id } }
         }
         let end = DispatchTime.now()
         return Outcome(summary: EvaluationSummary(rankings: rankings, qrels: collection.qrels),

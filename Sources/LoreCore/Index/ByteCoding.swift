@@ -104,18 +104,25 @@ struct ByteReader {
 /// the per-section checksum of the index format. Fast, not cryptographic: it catches damage,
 /// not tampering.
 func checksum64(_ data: Data) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(data.count)
-    data.withUnsafeBytes { raw in
-        let n = raw.count / 8
-        for i in 0..<n {
-            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
-            h = (h ^ w) &* 0x0000_0100_0000_01B3
-            h ^= h >> 29
-        }
-        var tail: UInt64 = 0
-        for (j, b) in raw[(n * 8)...].enumerated() { tail |= UInt64(b) << (8 * UInt64(j)) }
-        h = (h ^ tail) &* 0x0000_0100_0000_01B3
+    data.withUnsafeBytes { checksum64($0) }
+}
+
+/// `checksum64` of `range` of `data`, read in place.
+func checksum64(_ data: Data, _ range: Range<Int>) -> UInt64 {
+    data.withUnsafeBytes { checksum64(UnsafeRawBufferPointer(rebasing: $0[range])) }
+}
+
+func checksum64(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(raw.count)
+    let n = raw.count / 8
+    for i in 0..<n {
+        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+        h = (h ^ w) &* 0x0000_0100_0000_01B3
         h ^= h >> 29
     }
+    var tail: UInt64 = 0
+    for (j, b) in raw[(n * 8)...].enumerated() { tail |= UInt64(b) << (8 * UInt64(j)) }
+    h = (h ^ tail) &* 0x0000_0100_0000_01B3
+    h ^= h >> 29
     return h
 }

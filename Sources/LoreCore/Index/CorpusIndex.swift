@@ -16,7 +16,7 @@ public struct ManifestEntry: Equatable, Sendable {
 public final class CorpusIndex: @unchecked Sendable {
     public let config: IndexConfig
     public let files: [ManifestEntry]
-    public let passages: [Passage]
+    public let passages: PassageStore
     public let counts: SparseRows
     public let lexical: LexicalModel
     public let latent: LatentModel?
@@ -24,7 +24,7 @@ public final class CorpusIndex: @unchecked Sendable {
     /// Derives the scoring layers from the counts. The latent layer is fitted anew, or, given the
     /// previous index and where each passage came from in it (`reused[i]`: its old index, nil when
     /// new or edited), refreshed by `LatentModel.refreshed`'s rule.
-    public convenience init(config: IndexConfig, files: [ManifestEntry], passages: [Passage], counts: SparseRows,
+    public convenience init(config: IndexConfig, files: [ManifestEntry], passages: PassageStore, counts: SparseRows,
                             previous: (index: CorpusIndex, reused: [Int?])? = nil) {
         let lexical = LexicalModel(counts: counts, config: config)
         var latent: LatentModel? = nil
@@ -39,7 +39,7 @@ public final class CorpusIndex: @unchecked Sendable {
         self.init(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)
     }
 
-    init(config: IndexConfig, files: [ManifestEntry], passages: [Passage], counts: SparseRows,
+    init(config: IndexConfig, files: [ManifestEntry], passages: PassageStore, counts: SparseRows,
          lexical: LexicalModel, latent: LatentModel?) {
         self.config = config
         self.files = files

@@ -67,7 +67,7 @@ public struct IndexBuilder: Sendable {
         for (j, i) in toRead.enumerated() { outcomeOf[i] = outcomes[j] }
 
         var entries: [ManifestEntry] = []
-        var passages: [Passage] = []
+        var passages = PassageStore()
         var counts = SparseRows()
         // For each passage, its index in `previous` when it was carried over unchanged.
         var reused: [Int?] = []
@@ -87,7 +87,7 @@ public struct IndexBuilder: Sendable {
             case .embedded(let hash, let split, let rows)?:
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
                                              firstPassage: passages.count, passageCount: split.count))
-                passages += split
+                for p in split { passages.append(p) }
                 counts.append(rowsOf: rows, 0..<rows.count)
                 reused += Array(repeating: nil, count: split.count)
                 report.passagesEmbedded += split.count
@@ -95,7 +95,7 @@ public struct IndexBuilder: Sendable {
             }
         }
         report.removed += old.count
-        guard !passages.isEmpty else {
+        guard passages.count > 0 else {
             throw LoreError("no text to index in \(corpus.root.path): every note was skipped or empty")
         }
         let index = CorpusIndex(config: config, files: entries, passages: passages, counts: counts,
@@ -108,7 +108,7 @@ public struct IndexBuilder: Sendable {
     /// Embeds `count` passages made by `passage` (title, text) on all cores, in order: for test
     /// collections and generated corpora that are not folders of notes.
     public static func embed(count: Int, config: IndexConfig,
-                             passage: @Sendable (Int) -> (title: String, text: String)) -> (SparseRows, [Passage]) {
+                             passage: @Sendable (Int) -> (title: String, text: String)) -> (SparseRows, PassageStore) {
         let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
         let chunk = 4096
         let chunks = (count + chunk - 1) / chunk
@@ -133,11 +133,10 @@ public struct IndexBuilder: Sendable {
             }
         }
         var all = SparseRows()
-        var passages: [Passage] = []
-        passages.reserveCapacity(count)
+        var passages = PassageStore()
         for c in 0..<chunks {
             all.append(rowsOf: rows[c], 0..<rows[c].count)
-            passages += texts[c]
+            for p in texts[c] { passages.append(p) }
         }
         return (all, passages)
     }
@@ -187,14 +186,14 @@ public struct IndexBuilder: Sendable {
     }
 
     private func reuse(_ m: ManifestEntry, from prev: CorpusIndex, as file: NoteFile,
-                       into entries: inout [ManifestEntry], _ passages: inout [Passage], _ counts: inout SparseRows,
+                       into entries: inout [ManifestEntry], _ passages: inout PassageStore, _ counts: inout SparseRows,
                        _ reused: inout [Int?]) {
         var entry = m
         entry.firstPassage = passages.count
         entry.mtimeNanos = file.mtimeNanos
         entries.append(entry)
         let range = m.firstPassage..<(m.firstPassage + m.passageCount)
-        passages += prev.passages[range]
+        passages.append(from: prev.passages, range)
         counts.append(rowsOf: prev.counts, range)
         reused += range.map { $0 }
     }

@@ -81,21 +81,31 @@ public enum IndexFile {
         }
         sections.append(("FILE", files.data))
 
-        var passages = ByteWriter()
-        passages.u64(UInt64(index.passages.count))
-        for p in index.passages {
-            passages.string(p.source)
-            passages.u32(UInt32(p.firstLine))
-            passages.u32(UInt32(p.lastLine))
-            passages.string(p.title)
-            passages.string(p.text)
+        let store = index.passages
+        var records = ByteWriter()
+        for r in store.records {
+            records.u64(r.offset)
+            records.array([r.titleLength, r.textLength, r.firstLine, r.lastLine, r.source, r.reserved])
         }
-        sections.append(("PASS", passages.data))
+        var sources = ByteWriter()
+        sources.u64(UInt64(store.sources.count))
+        for s in store.sources { sources.string(s) }
+        sections += [("PREC", records.data), ("PSRC", sources.data), ("PTXT", store.blob)]
 
         var offsets = ByteWriter(); offsets.array(index.counts.offsets.map { UInt64($0) })
         var indices = ByteWriter(); indices.array(index.counts.indices)
         var values = ByteWriter(); values.floats(index.counts.values)
         sections += [("COFF", offsets.data), ("CIDX", indices.data), ("CVAL", values.data)]
+
+        let lexical = index.lexical
+        var stats = ByteWriter(); stats.floats([lexical.averageLength])
+        var idf = ByteWriter(); idf.floats(lexical.idf)
+        var divisors = ByteWriter(); divisors.floats(lexical.divisors)
+        var postingOffsets = ByteWriter(); postingOffsets.array(lexical.postingOffsets.map { UInt64($0) })
+        var postingPassages = ByteWriter(); postingPassages.array(lexical.postingPassages)
+        var postingWeights = ByteWriter(); postingWeights.floats(lexical.postingWeights)
+        sections += [("LSTA", stats.data), ("LIDF", idf.data), ("LDIV", divisors.data), ("POFF", postingOffsets.data),
+                     ("PPAS", postingPassages.data), ("PWGT", postingWeights.data)]
 
         if let latent = index.latent {
             var rows = ByteWriter(); rows.u64(UInt64(latent.rank)); rows.u64(UInt64(latent.changedSinceFit))
@@ -176,7 +186,7 @@ public enum IndexFile {
         let tableSum = try header.u64()
         guard count < 1024, 32 + 32 * count <= data.count else { throw Problem.damaged(path, "bad section table") }
         let tableRange = 32..<(32 + 32 * count)
-        guard checksum64(data.subdata(in: tableRange)) == tableSum else { throw Problem.damaged(path, "section table checksum") }
+        guard checksum64(data, tableRange) == tableSum else { throw Problem.damaged(path, "section table checksum") }
         var table = ByteReader(data, range: tableRange)
         var sections: [String: Range<Int>] = [:]
         for _ in 0..<count {
@@ -186,7 +196,7 @@ public enum IndexFile {
             guard offset >= 0, length >= 0, offset + length <= data.count else {
                 throw Problem.damaged(path, "section \(tag) runs past the end of the file (truncated?)")
             }
-            guard checksum64(data.subdata(in: offset..<(offset + length))) == sum else {
+            guard checksum64(data, offset..<(offset + length)) == sum else {
                 throw Problem.damaged(path, "section \(tag) checksum")
             }
             sections[tag] = offset..<(offset + length)
@@ -215,15 +225,29 @@ public enum IndexFile {
                                        passageCount: Int(try fr.u64())))
         }
 
-        var pr = try section("PASS")
-        let passageCount = Int(try pr.u64())
-        guard passageCount <= data.count else { throw ByteReader.Truncated() }
-        var passages: [Passage] = []
-        passages.reserveCapacity(passageCount)
+        let recordBytes = 32
+        let passageCount = length("PREC") / recordBytes
+        var rr = try section("PREC")
+        var records: [PassageStore.Record] = []
+        records.reserveCapacity(passageCount)
+        let blobRange = try section("PTXT")
+        let blobLength = blobRange.end - blobRange.position
+        var sr = try section("PSRC")
+        let sourceCount = Int(try sr.u64())
+        guard sourceCount <= data.count else { throw ByteReader.Truncated() }
+        var sources: [String] = []
+        for _ in 0..<sourceCount { sources.append(try sr.string()) }
         for _ in 0..<passageCount {
-            passages.append(Passage(source: try pr.string(), firstLine: Int(try pr.u32()), lastLine: Int(try pr.u32()),
-                                    title: try pr.string(), text: try pr.string()))
+            let offset = try rr.u64()
+            let f = try rr.array(6, of: UInt32.self)
+            guard Int(offset) + Int(f[0]) + Int(f[1]) <= blobLength, Int(f[4]) < sourceCount else {
+                throw Problem.damaged(path, "passage records are inconsistent")
+            }
+            records.append(PassageStore.Record(offset: offset, titleLength: f[0], textLength: f[1], firstLine: f[2],
+                                               lastLine: f[3], source: f[4], reserved: f[5]))
         }
+        let passages = PassageStore(records: records, sources: sources,
+                                    blob: data[blobRange.position..<blobRange.end])
 
         var or = try section("COFF"), ir = try section("CIDX"), vr = try section("CVAL")
         let offsets = try or.array(length("COFF") / 8, of: UInt64.self).map { Int($0) }
@@ -243,15 +267,33 @@ public enum IndexFile {
             let changedSinceFit = Int(try lr.u64())
             let featureRow = try lr.array(config.dimensions, of: Int32.self)
             let used = featureRow.filter { $0 >= 0 }.count
+            guard featureRow.allSatisfy({ Int($0) < used }) else { throw Problem.damaged(path, "latent layer rows") }
             guard rank > 0, length("LBAS") == used * rank * 4, length("LVEC") == passageCount * rank * 4 else {
                 throw Problem.damaged(path, "latent layer sizes")
             }
             latent = LatentModel(rank: rank, featureRow: featureRow, basis: try lb.floats(used * rank),
                                  passageVectors: try lv.floats(passageCount * rank), changedSinceFit: changedSinceFit)
         }
-        let lexical = LexicalModel(counts: counts, config: config)
+        let d = config.dimensions
+        var st = try section("LSTA"), ir2 = try section("LIDF"), dr = try section("LDIV")
+        var por = try section("POFF"), ppr = try section("PPAS"), pwr = try section("PWGT")
+        let averageLength = try st.floats(1)[0]
+        let idf = try ir2.floats(d)
+        let divisors = try dr.floats(passageCount)
+        let postingOffsets = try por.array(d + 1, of: UInt64.self).map { Int($0) }
+        let postingPassages = try ppr.array(indices.count, of: UInt32.self)
+        let postingWeights = try pwr.floats(indices.count)
+        guard postingOffsets.first == 0, postingOffsets.last == indices.count,
+              zip(postingOffsets, postingOffsets.dropFirst()).allSatisfy({ $0 <= $1 }),
+              postingPassages.allSatisfy({ Int($0) < passageCount }) else {
+            throw Problem.damaged(path, "postings are inconsistent")
+        }
+        let lexical = LexicalModel(passages: passageCount, dimensions: d, weighting: config.weighting, idf: idf,
+                                   divisors: divisors, averageLength: averageLength, postingOffsets: postingOffsets,
+                                   postingPassages: postingPassages, postingWeights: postingWeights)
         return CorpusIndex(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)
     }
+
 }
 
 extension JSONEncoder {

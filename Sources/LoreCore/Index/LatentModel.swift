@@ -81,16 +81,21 @@ public struct LatentModel: Sendable {
         var out = [Float](repeating: 0, count: rows.count * rank)
         basis.withUnsafeBufferPointer { b in
             out.withUnsafeMutableBufferPointer { o in
-                for i in 0..<rows.count {
-                    let dst = o.baseAddress! + i * rank
-                    for j in rows.offsets[i]..<rows.offsets[i + 1] {
-                        let r = Int(featureRow[Int(rows.indices[j])])
-                        if r >= 0 { cblas_saxpy(Int32(rank), rows.values[j], b.baseAddress! + r * rank, 1, dst, 1) }
+                let shared = UncheckedSendable((b, o))
+                parallelChunks(rows.count) { range in
+                    let (b, o) = shared.value
+                    for i in range {
+                        let dst = o.baseAddress! + i * rank
+                        for j in rows.offsets[i]..<rows.offsets[i + 1] {
+                            let r = Int(featureRow[Int(rows.indices[j])])
+                            if r >= 0 { cblas_saxpy(Int32(rank), rows.values[j], b.baseAddress! + r * rank, 1, dst, 1) }
+                        }
+                        let norm = cblas_snrm2(Int32(rank), dst, 1)
+                        if norm > 0 { cblas_sscal(Int32(rank), 1 / norm, dst, 1) }
                     }
                 }
             }
         }
-        normalizeRows(&out, width: rank)
         return out
     }
 
@@ -194,14 +199,19 @@ public struct LatentModel: Sendable {
     // MARK: - Linear algebra helpers
 
     /// (sparse A, n × used) · (dense M, used × width, row-major) → n × width, row-major.
+    /// Rows are split between the cores.
     static func multiply(_ a: SparseRows, _ columns: [Int], _ m: [Float], width: Int, rowsOut n: Int) -> [Float] {
         var out = [Float](repeating: 0, count: n * width)
         m.withUnsafeBufferPointer { mp in
             out.withUnsafeMutableBufferPointer { op in
-                for i in 0..<n {
-                    let o = op.baseAddress! + i * width
-                    for j in a.offsets[i]..<a.offsets[i + 1] {
-                        cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + columns[j] * width, 1, o, 1)
+                let shared = UncheckedSendable((mp, op))
+                parallelChunks(n) { range in
+                    let (mp, op) = shared.value
+                    for i in range {
+                        let o = op.baseAddress! + i * width
+                        for j in a.offsets[i]..<a.offsets[i + 1] {
+                            cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + columns[j] * width, 1, o, 1)
+                        }
                     }
                 }
             }
@@ -209,20 +219,38 @@ public struct LatentModel: Sendable {
         return out
     }
 
-    /// Aᵀ (used × n) · (dense M, n × width, row-major) → used × width, row-major.
+    /// Aᵀ (used × n) · (dense M, n × width, row-major) → used × width, row-major. Each core sums
+    /// its share of the rows into its own output; the outputs are added at the end.
     static func multiplyTransposed(_ a: SparseRows, _ columns: [Int], _ m: [Float], width: Int, columnsOut used: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: used * width)
-        m.withUnsafeBufferPointer { mp in
-            out.withUnsafeMutableBufferPointer { op in
-                for i in 0..<a.count {
-                    let row = mp.baseAddress! + i * width
-                    for j in a.offsets[i]..<a.offsets[i + 1] {
-                        cblas_saxpy(Int32(width), a.values[j], row, 1, op.baseAddress! + columns[j] * width, 1)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, a.count / 2048))
+        var partials = [[Float]](repeating: [], count: workers)
+        partials.withUnsafeMutableBufferPointer { parts in
+            m.withUnsafeBufferPointer { mp in
+                let shared = UncheckedSendable((parts, mp))
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    let (parts, mp) = shared.value
+                    var out = [Float](repeating: 0, count: used * width)
+                    out.withUnsafeMutableBufferPointer { op in
+                        for i in stride(from: w * a.count / workers, to: (w + 1) * a.count / workers, by: 1) {
+                            let row = mp.baseAddress! + i * width
+                            for j in a.offsets[i]..<a.offsets[i + 1] {
+                                cblas_saxpy(Int32(width), a.values[j], row, 1, op.baseAddress! + columns[j] * width, 1)
+                            }
+                        }
                     }
+                    parts[w] = out
                 }
             }
         }
-        return out
+        var total = partials[0]
+        for p in partials.dropFirst() { cblas_saxpy(Int32(total.count), 1, p, 1, &total, 1) }
+        return total
+    }
+
+    /// Runs `body` over `0..<n` cut into one contiguous range per core.
+    static func parallelChunks(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 1024))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in body((w * n / workers)..<((w + 1) * n / workers)) }
     }
 
     /// Replaces the columns of a row-major rows × columns matrix by an orthonormal basis of their

@@ -27,6 +27,19 @@ public struct LexicalModel: Sendable {
     public let postingPassages: [UInt32]
     public let postingWeights: [Float]
 
+    init(passages: Int, dimensions: Int, weighting: IndexConfig.Weighting, idf: [Float], divisors: [Float],
+         averageLength: Float, postingOffsets: [Int], postingPassages: [UInt32], postingWeights: [Float]) {
+        self.passages = passages
+        self.dimensions = dimensions
+        self.weighting = weighting
+        self.idf = idf
+        self.divisors = divisors
+        self.averageLength = averageLength
+        self.postingOffsets = postingOffsets
+        self.postingPassages = postingPassages
+        self.postingWeights = postingWeights
+    }
+
     public init(counts: SparseRows, config: IndexConfig) {
         let n = counts.count
         let d = config.dimensions

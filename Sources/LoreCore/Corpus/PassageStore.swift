@@ -1,0 +1,83 @@
+import Foundation
+
+/// The passages of an index, stored flat: a fixed-size record per passage and one UTF-8 blob of
+/// titles and texts. Opening an index maps the blob and decodes a passage only when it is shown,
+/// and a refresh copies the bytes of unchanged passages without decoding them.
+public struct PassageStore: Equatable, Sendable {
+    /// Where passage i's title and text sit in the blob, and its line range and source.
+    struct Record: Equatable {
+        var offset: UInt64
+        var titleLength: UInt32
+        var textLength: UInt32
+        var firstLine: UInt32
+        var lastLine: UInt32
+        var source: UInt32
+        var reserved: UInt32 = 0
+    }
+
+    var records: [Record] = []
+    /// Distinct source paths; records refer to them by index.
+    var sources: [String] = []
+    var blob = Data()
+    private var sourceIndex: [String: UInt32] = [:]
+
+    public init() {}
+
+    public init(_ passages: [Passage]) {
+        for p in passages { append(p) }
+    }
+
+    init(records: [Record], sources: [String], blob: Data) {
+        self.records = records
+        self.sources = sources
+        self.blob = blob
+        for (i, s) in sources.enumerated() { sourceIndex[s] = UInt32(i) }
+    }
+
+    public var count: Int { records.count }
+
+    public subscript(i: Int) -> Passage {
+        let r = records[i]
+        let start = blob.startIndex + Int(r.offset)
+        let titleEnd = start + Int(r.titleLength)
+        return Passage(source: sources[Int(r.source)], firstLine: Int(r.firstLine), lastLine: Int(r.lastLine),
+                       title: String(decoding: blob[start..<titleEnd], as: UTF8.self),
+                       text: String(decoding: blob[titleEnd..<(titleEnd + Int(r.textLength))], as: UTF8.self))
+    }
+
+    /// Every passage, decoded.
+    public var all: [Passage] { (0..<count).map { self[$0] } }
+
+    public mutating func append(_ p: Passage) {
+        let title = Array(p.title.utf8), text = Array(p.text.utf8)
+        records.append(Record(offset: UInt64(blob.count), titleLength: UInt32(title.count), textLength: UInt32(text.count),
+                              firstLine: UInt32(p.firstLine), lastLine: UInt32(p.lastLine), source: intern(p.source)))
+        blob.append(contentsOf: title)
+        blob.append(contentsOf: text)
+    }
+
+    /// Appends passages `range` of `other` by copying their bytes.
+    public mutating func append(from other: PassageStore, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        let first = other.records[range.lowerBound], last = other.records[range.upperBound - 1]
+        let lo = Int(first.offset), hi = Int(last.offset) + Int(last.titleLength) + Int(last.textLength)
+        let shift = Int64(blob.count) - Int64(lo)
+        blob.append(other.blob[(other.blob.startIndex + lo)..<(other.blob.startIndex + hi)])
+        for r in other.records[range] {
+            var copy = r
+            copy.offset = UInt64(Int64(r.offset) + shift)
+            copy.source = intern(other.sources[Int(r.source)])
+            records.append(copy)
+        }
+    }
+
+    private mutating func intern(_ source: String) -> UInt32 {
+        if let i = sourceIndex[source] { return i }
+        let i = UInt32(sources.count)
+        sources.append(source)
+        sourceIndex[source] = i
+        return i
+    }
+
+    public static func == (a: PassageStore, b: PassageStore) -> Bool { a.all == b.all }
+}
