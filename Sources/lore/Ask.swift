@@ -22,13 +22,15 @@ struct Ask: ParsableCommand {
 
     @OptionGroup var locations: Locations
 
+    @OptionGroup(title: "Ranking (stored with the index; a change rebuilds it)") var ranking: RankingOptions
+
     func run() throws {
         try reportingErrors {
             guard question.contains(where: { !$0.isWhitespace }) else {
                 throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
             }
             guard k > 0 else { throw LoreError("-k must be at least 1") }
-            let opened = try locations.store.open(warn: printError)
+            let opened = try locations.store.open(overrides: ranking.apply, warn: printError)
             if let report = opened.report { printError(report.summary) }
             let searcher = Searcher(index: opened.index)
             let start = DispatchTime.now()

@@ -7,7 +7,7 @@ struct Lore: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lore",
         abstract: "Ask your notes questions: local semantic search over a folder of Markdown.",
-        subcommands: [Ask.self, IndexCommand.self, Eval.self, Bench.self]
+        subcommands: [Ask.self, IndexCommand.self, Watch.self, Eval.self, Bench.self]
     )
 }
 

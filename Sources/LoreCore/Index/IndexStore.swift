@@ -59,6 +59,11 @@ public struct IndexStore {
     public func build(config: IndexConfig, previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
         try FileManager.default.createDirectory(atPath: indexPath, withIntermediateDirectories: true)
         return try withLock {
+            // Only a writer holding the lock makes temporary files: any left now are from a
+            // writer that was killed before its rename.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: indexPath)) ?? [] where name.hasSuffix(".lore-tmp") {
+                try? FileManager.default.removeItem(atPath: indexPath + "/" + name)
+            }
             let (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous, warn: warn)
             try IndexFile.write(index, to: indexPath)
             return (index, report)
