@@ -32,6 +32,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Also write texts, questions and dense vectors here, for the peer benchmarks.")
     var export: String?
 
+    @Flag(help: "Benchmark refreshes instead: notes on disk, a full build, edits of 1 note and of 1% of notes, open to first answer.")
+    var refresh = false
+
     @OptionGroup(title: "Ranking") var ranking: RankingOptions
 
     func run() throws {
@@ -43,6 +46,7 @@ struct Bench: ParsableCommand {
                 return n
             }
             guard queries > 0 else { throw LoreError("--queries must be at least 1") }
+            if refresh { return try runRefresh(sizes) }
             var figures: [BenchmarkResult] = []
             if sizes.count == 1 {
                 figures = [try runHere(sizes[0])]
@@ -55,6 +59,29 @@ struct Bench: ParsableCommand {
                 print(table(figures))
             }
             if !results.isEmpty { try save(figures) }
+        }
+    }
+
+    private func runRefresh(_ sizes: [Int]) throws {
+        var config = IndexConfig()
+        ranking.apply(to: &config)
+        var rows: [RefreshResult] = []
+        for n in sizes {
+            let scratch = NSTemporaryDirectory() + "lore-bench-refresh-\(getpid())-\(n)"
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            rows.append(try Benchmark(passages: n, queries: 1, seed: seed, config: config)
+                .runRefresh(scratch: scratch) { printError("[\(n)] \($0)") })
+        }
+        if json {
+            for r in rows { print(String(decoding: try JSONEncoder.lore.encode(r), as: UTF8.self)) }
+            return
+        }
+        print("| passages | notes | full build ms | 1 note edited: refresh ms (share of full) | 1% of notes edited: refresh ms (share) | open to first answer ms |")
+        print("|---|---|---|---|---|---|")
+        for r in rows {
+            print(String(format: "| %d | %d | %.0f | %.0f (%.1f%%) | %.0f (%.1f%%) | %.0f |", r.passages, r.files, r.full_build_ms,
+                         r.refresh_one_file_ms, 100 * r.refresh_one_file_ms / r.full_build_ms, r.refresh_one_percent_ms,
+                         100 * r.refresh_one_percent_ms / r.full_build_ms, r.open_to_first_answer_ms))
         }
     }
 

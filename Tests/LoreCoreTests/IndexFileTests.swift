@@ -189,7 +189,7 @@ final class RefreshTests: XCTestCase {
     }
 }
 
-/// The latent layer's refresh rule above `fitSample` passages: fold in, refit past the drift bound.
+/// The latent layer's refresh rule above `exactRefitBelow` passages: fold in, refit past the drift bound.
 final class LatentRefreshTests: XCTestCase {
     func testFoldInKeepsTheBasisThenRefitsPastTheBound() throws {
         let t = TemporaryCorpus()
@@ -202,7 +202,7 @@ final class LatentRefreshTests: XCTestCase {
         for i in 0..<60 { t.write(String(format: "n%03d.md", i), note()) }  // 240 passages
         var config = IndexConfig()
         config.latent.dimensions = 16
-        config.latent.fitSample = 100
+        config.latent.exactRefitBelow = 100
         config.latent.refitAfterChange = 0.1
         let builder = IndexBuilder(corpus: t.corpus, config: config)
         let (first, _) = try builder.build(previous: nil)

@@ -225,3 +225,63 @@ struct DenseScan {
         }
     }
 }
+
+/// Figures of `lore bench --refresh` at one corpus size.
+public struct RefreshResult: Codable, Sendable {
+    public var passages = 0
+    public var files = 0
+    public var full_build_ms = 0.0
+    public var refresh_one_file_ms = 0.0
+    public var refresh_one_percent_ms = 0.0
+    public var open_to_first_answer_ms = 0.0
+}
+
+extension Benchmark {
+    /// Writes the generated corpus as Markdown notes (10 passages a note), builds its index from
+    /// the files, then times a refresh after editing one note and after editing 1% of the notes,
+    /// and opening the index up to the first answer.
+    public func runRefresh(scratch: String, progress: (String) -> Void = { _ in }) throws -> RefreshResult {
+        var r = RefreshResult()
+        r.passages = passages
+        let corpus = SyntheticCorpus(seed: seed)
+        let notes = scratch + "/notes", indexPath = scratch + "/index"
+        let perFile = 10
+        progress("writing \(passages) passages as notes")
+        let paths = try corpus.writeMarkdown(passages: passages, passagesPerFile: perFile, to: notes)
+        r.files = paths.count
+        let store = IndexStore(corpus: notes, index: indexPath)
+        var t = Self.now()
+        _ = try store.update(rebuild: true, overrides: { $0 = config })
+        r.full_build_ms = Self.ms(t, Self.now())
+        progress(String(format: "full build %.0f ms", r.full_build_ms))
+
+        func edit(_ f: Int, revision: Int) throws {
+            var note = "# Note \(f)\n"
+            for i in (f * perFile)..<min(passages, (f + 1) * perFile) {
+                let p = corpus.editedPassage(i, revision: revision)
+                note += "\n## \(p.title)\n\n\(p.text)\n"
+            }
+            try note.write(toFile: notes + "/" + paths[f], atomically: false, encoding: .utf8)
+        }
+        try edit(0, revision: 1)
+        t = Self.now()
+        let (_, one) = try store.update(rebuild: false)
+        r.refresh_one_file_ms = Self.ms(t, Self.now())
+        progress(String(format: "1 note edited: %@, %.0f ms", one.summary, r.refresh_one_file_ms))
+
+        let step = 100
+        for f in stride(from: 1, to: paths.count, by: step) { try edit(f, revision: 2) }
+        t = Self.now()
+        let (_, many) = try store.update(rebuild: false)
+        r.refresh_one_percent_ms = Self.ms(t, Self.now())
+        progress(String(format: "1%% of notes edited: %@, %.0f ms", many.summary, r.refresh_one_percent_ms))
+
+        let question = corpus.queries(count: 1)[0]
+        t = Self.now()
+        let searcher = Searcher(index: try IndexFile.read(from: indexPath))
+        _ = searcher.search(question, k: 10)
+        r.open_to_first_answer_ms = Self.ms(t, Self.now())
+        progress(String(format: "open to first answer %.0f ms", r.open_to_first_answer_ms))
+        return r
+    }
+}

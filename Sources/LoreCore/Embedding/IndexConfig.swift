@@ -44,9 +44,11 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         public var candidates: Int = 1000
         /// The basis is fitted on at most this many passages (evenly spaced); all are projected.
         public var fitSample: Int = 20_000
-        /// Refresh rule: up to `fitSample` passages the basis is refitted on every refresh (a
-        /// refresh then equals a rebuild); above, new and edited passages are folded into the
-        /// stored basis until the passages changed since the fit exceed this share of the index.
+        /// Refresh rule: up to `exactRefitBelow` passages the basis is refitted on every refresh
+        /// (cheap there, and a refresh then equals a rebuild); above, new and edited passages are
+        /// folded into the stored basis until the passages changed since the fit exceed
+        /// `refitAfterChange` of the index.
+        public var exactRefitBelow: Int = 2000
         public var refitAfterChange: Float = 0.1
         public init() {}
     }

@@ -38,20 +38,22 @@ public enum IndexFile {
 
     /// Writes `index` into `folder` atomically (temporary file, fsync, rename, fsync of the folder).
     public static func write(_ index: CorpusIndex, to folder: String) throws {
-        let data = encode(index)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let target = folder + "/" + fileName
         let temporary = folder + "/.\(fileName).\(getpid()).lore-tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw LoreError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var ok = data.withUnsafeBytes { raw -> Bool in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n <= 0 { return false }
-                done += n
+        var ok = true
+        for piece in layout(index) where ok {
+            ok = piece.withUnsafeBytes { raw -> Bool in
+                var done = 0
+                while done < raw.count {
+                    let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                    if n <= 0 { return false }
+                    done += n
+                }
+                return true
             }
-            return true
         }
         ok = ok && fsync(fd) == 0
         close(fd)
@@ -64,7 +66,14 @@ public enum IndexFile {
         if dir >= 0 { fsync(dir); close(dir) }
     }
 
+    /// The whole file in one buffer (for tests).
     static func encode(_ index: CorpusIndex) -> Data {
+        layout(index).reduce(into: Data()) { $0.append($1) }
+    }
+
+    /// The file as a sequence of pieces to write one after the other: header, section table,
+    /// then each section and its padding.
+    static func layout(_ index: CorpusIndex) -> [Data] {
         var sections: [(String, Data)] = []
         let config = try! JSONEncoder.sorted.encode(index.config)
         sections.append(("CONF", config))
@@ -118,7 +127,7 @@ public enum IndexFile {
         let headerSize = 32, entrySize = 32
         var table = ByteWriter()
         var offset = align(headerSize + entrySize * sections.count)
-        var body = Data()
+        var body: [Data] = []
         for (i, (tag, bytes)) in sections.enumerated() {
             table.data.append(contentsOf: Array(tag.utf8))
             table.u32(0)
@@ -139,11 +148,10 @@ public enum IndexFile {
         header.u32(UInt32(sections.count))
         header.u32(0)
         header.u64(checksum64(table.data))
-        var out = header.data
-        out.append(table.data)
-        out.append(Data(count: align(out.count) - out.count))
-        out.append(body)
-        return out
+        var head = header.data
+        head.append(table.data)
+        head.append(Data(count: align(head.count) - head.count))
+        return [head] + body
     }
 
     static func align(_ n: Int) -> Int { (n + 63) & ~63 }
@@ -159,10 +167,7 @@ public enum IndexFile {
     public static func read(from folder: String) throws -> CorpusIndex {
         let path = folder + "/" + fileName
         guard FileManager.default.fileExists(atPath: path) else { throw Problem.missing(path) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw Problem.damaged(path, "cannot be read: \(error.localizedDescription)")
-        }
+        let data = try map(path)
         do {
             return try decode(data, path: path)
         } catch let problem as Problem {
@@ -170,6 +175,21 @@ public enum IndexFile {
         } catch {
             throw Problem.damaged(path, "truncated or inconsistent")
         }
+    }
+
+    /// The file's bytes, memory-mapped read-only: opening reads only the pages that are used.
+    static func map(_ path: String) throws -> Data {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Problem.damaged(path, "cannot be opened: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Problem.damaged(path, "cannot be read") }
+        let size = Int(st.st_size)
+        guard size > 0 else { return Data() }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw Problem.damaged(path, "cannot be mapped: \(String(cString: strerror(errno)))")
+        }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     static func decode(_ data: Data, path: String) throws -> CorpusIndex {

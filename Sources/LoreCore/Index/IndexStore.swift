@@ -64,8 +64,11 @@ public struct IndexStore {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: indexPath)) ?? [] where name.hasSuffix(".lore-tmp") {
                 try? FileManager.default.removeItem(atPath: indexPath + "/" + name)
             }
-            let (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous, warn: warn)
+            let start = DispatchTime.now().uptimeNanoseconds
+            var (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous, warn: warn)
             try IndexFile.write(index, to: indexPath)
+            // The time reported covers the whole refresh: reading, embedding, deriving, writing.
+            report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             return (index, report)
         }
     }

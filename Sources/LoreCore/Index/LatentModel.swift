@@ -46,16 +46,16 @@ public struct LatentModel: Sendable {
         self.init(rank: k, featureRow: featureRow, basis: basis, passageVectors: vectors, changedSinceFit: 0)
     }
 
-    /// The layer for a refreshed index. Up to `fitSample` passages, or once the passages changed
-    /// since the fit exceed `refitAfterChange` of the index, the basis is fitted again (so the
-    /// result equals a full build). Otherwise the stored basis is kept: unchanged passages keep
+    /// The layer for a refreshed index. Up to `exactRefitBelow` passages, or once the passages
+    /// changed since the fit exceed `refitAfterChange` of the index, the basis is fitted again (so
+    /// the result equals a full build). Otherwise the stored basis is kept: unchanged passages keep
     /// their vectors, new and edited ones are projected onto the basis (folded in).
     func refreshed(lexical: LexicalModel, counts: SparseRows, reused: [Int?], previousCount: Int,
                    config: IndexConfig.Latent) -> LatentModel? {
         let n = counts.count
         let kept = reused.compactMap { $0 }.count
         let changed = changedSinceFit + (n - kept) + (previousCount - kept)
-        if n <= config.fitSample || Float(changed) > config.refitAfterChange * Float(n) {
+        if n <= config.exactRefitBelow || Float(changed) > config.refitAfterChange * Float(n) {
             return LatentModel(lexical: lexical, counts: counts, config: config)
         }
         var vectors = [Float](repeating: 0, count: n * rank)
