@@ -58,11 +58,11 @@ public struct NoteSplitter: Sendable {
         var paragraphs: [(first: Int, last: Int, words: Int)] = []
         var i = from
         while i < to {
-            if lines[i].allSatisfy(\.isWhitespace) { i += 1; continue }
+            if Self.isBlank(lines[i]) { i += 1; continue }
             let first = i
             var words = 0
-            while i < to, !lines[i].allSatisfy(\.isWhitespace) {
-                words += lines[i].split(whereSeparator: \.isWhitespace).count
+            while i < to, !Self.isBlank(lines[i]) {
+                words += Self.wordCount(lines[i])
                 i += 1
             }
             paragraphs.append((first, i - 1, words))
@@ -80,6 +80,23 @@ public struct NoteSplitter: Sendable {
             out.append(Passage(source: source, firstLine: first + 1, lastLine: last + 1, title: title, text: text))
             chunkStart = end + 1
         }
+    }
+
+    /// True for a line of spaces and tabs only (ASCII: Markdown's own notion of a blank line).
+    static func isBlank(_ line: Substring) -> Bool {
+        line.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 13 }
+    }
+
+    /// Words of a line: runs of bytes between ASCII spaces and tabs.
+    static func wordCount(_ line: Substring) -> Int {
+        var count = 0
+        var inWord = false
+        for b in line.utf8 {
+            let space = b == 32 || b == 9 || b == 13
+            if !space && !inWord { count += 1 }
+            inWord = !space
+        }
+        return count
     }
 
     /// `(level, text)` when the line is an ATX heading such as `## Result`.
