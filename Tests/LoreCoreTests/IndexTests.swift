@@ -73,3 +73,38 @@ final class LexicalModelTests: XCTestCase {
         XCTAssertGreaterThan(scores[1], 0)
     }
 }
+
+/// MaxScore's top k equals scoring every passage and sorting, on random data with signed
+/// weights, skewed term frequencies and ties.
+final class MaxScoreTests: XCTestCase {
+    func testTopKEqualsExhaustiveScoring() {
+        var rng = SplitMix64(seed: 11)
+        var config = IndexConfig()
+        config.dimensionBits = 10  // collisions and negative (signed) counts
+        for trial in 0..<20 {
+            let n = 200 + Int(rng.next() % 800)
+            var rows = SparseRows()
+            for _ in 0..<n {
+                var counts: [UInt32: Float] = [:]
+                for _ in 0..<(3 + Int(rng.next() % 40)) {
+                    // Skewed: low dimensions are common, like frequent words.
+                    let f = UInt32(min(rng.next() % 1024, rng.next() % 1024, rng.next() % 1024))
+                    counts[f, default: 0] += rng.next() % 4 == 0 ? -1 : 1
+                }
+                let keys = counts.keys.filter { counts[$0] != 0 }.sorted()
+                rows.append(SparseVector(indices: keys, values: keys.map { counts[$0]! }))
+            }
+            let model = LexicalModel(counts: rows, config: config)
+            for _ in 0..<30 {
+                var q: [UInt32: Float] = [:]
+                for _ in 0..<(1 + Int(rng.next() % 12)) { q[UInt32(min(rng.next() % 1024, rng.next() % 1024)), default: 0] += 1 }
+                let keys = q.keys.sorted()
+                let query = model.queryVector(SparseVector(indices: keys, values: keys.map { q[$0]! }))
+                let k = 1 + Int(rng.next() % 20)
+                var scores = [Float](repeating: 0, count: n)
+                model.accumulate(query, into: &scores)
+                XCTAssertEqual(model.topK(query, k: k), TopK.select(scores, k: k, above: 0), "trial \(trial)")
+            }
+        }
+    }
+}

@@ -26,6 +26,10 @@ public struct LexicalModel: Sendable {
     public let postingOffsets: [Int]
     public let postingPassages: [UInt32]
     public let postingWeights: [Float]
+    /// Each dimension's largest and smallest posting weight: the bounds that let `topK` skip
+    /// passages that cannot enter the top k.
+    let maxWeights: [Float]
+    let minWeights: [Float]
 
     init(passages: Int, dimensions: Int, weighting: IndexConfig.Weighting, idf: [Float], divisors: [Float],
          averageLength: Float, postingOffsets: [Int], postingPassages: [UInt32], postingWeights: [Float]) {
@@ -38,6 +42,7 @@ public struct LexicalModel: Sendable {
         self.postingOffsets = postingOffsets
         self.postingPassages = postingPassages
         self.postingWeights = postingWeights
+        (maxWeights, minWeights) = Self.bounds(postingOffsets, postingWeights)
     }
 
     public init(counts: SparseRows, config: IndexConfig) {
@@ -92,6 +97,21 @@ public struct LexicalModel: Sendable {
         postingOffsets = offsets
         postingPassages = pp
         postingWeights = pw
+        (maxWeights, minWeights) = Self.bounds(offsets, pw)
+    }
+
+    static func bounds(_ offsets: [Int], _ weights: [Float]) -> ([Float], [Float]) {
+        var hi = [Float](repeating: 0, count: offsets.count - 1), lo = hi
+        for f in 0..<(offsets.count - 1) where offsets[f] < offsets[f + 1] {
+            var a = weights[offsets[f]], b = a
+            for j in (offsets[f] + 1)..<offsets[f + 1] {
+                a = max(a, weights[j])
+                b = min(b, weights[j])
+            }
+            hi[f] = a
+            lo[f] = b
+        }
+        return (hi, lo)
     }
 
     @inline(__always) static func lengthFactor(_ row: ArraySlice<Float>, _ w: IndexConfig.Weighting, _ avg: Float) -> Float {
@@ -157,5 +177,83 @@ public struct LexicalModel: Sendable {
 
     public func accumulate(_ query: SparseVector, scale: Float = 1, into scores: inout [Float]) {
         scores.withUnsafeMutableBufferPointer { accumulate(query, scale: scale, into: &$0) }
+    }
+
+    /// The exact top `k` passages for `query` (scores scaled by `scale`, above 0), found with
+    /// MaxScore dynamic pruning: terms are ordered by their largest possible contribution, and once
+    /// the k-th best score exceeds what the weakest terms can add together, passages that only
+    /// those terms contain are never visited; they are looked up (by galloping search in their
+    /// postings) only for passages that the other terms bring up. A passage's score is summed in
+    /// the query's term order, exactly as `accumulate` sums it, so both give identical results.
+    public func topK(_ query: SparseVector, k: Int, scale: Float = 1) -> [Hit] {
+        let terms = query.indices.indices.filter { postingOffsets[Int(query.indices[$0])] < postingOffsets[Int(query.indices[$0]) + 1] }
+        guard k > 0, !terms.isEmpty else { return [] }
+        // Upper bound of each term's contribution (never below 0), terms sorted by it, ascending.
+        func bound(_ t: Int) -> Float {
+            let f = Int(query.indices[t]), q = query.values[t] * scale
+            return max(0, q >= 0 ? q * maxWeights[f] : q * minWeights[f])
+        }
+        let order = terms.sorted { bound($0) != bound($1) ? bound($0) < bound($1) : $0 < $1 }
+        var prefix = [Float](repeating: 0, count: order.count)
+        var running: Float = 0
+        for (i, t) in order.enumerated() { running += bound(t); prefix[i] = running * (1 + 1e-5) + 1e-9 }
+        let starts = order.map { postingOffsets[Int(query.indices[$0])] }
+        let ends = order.map { postingOffsets[Int(query.indices[$0]) + 1] }
+        var cursor = starts
+        var heap = TopK.Heap(k: k)
+        var threshold: Float = 0
+        var firstEssential = 0
+        var contributions = [Float](repeating: 0, count: query.indices.count)
+        var present = [Bool](repeating: false, count: query.indices.count)
+        return postingPassages.withUnsafeBufferPointer { pp in
+            postingWeights.withUnsafeBufferPointer { pw in
+                while true {
+                    // The next passage any essential term holds.
+                    var doc = UInt32.max
+                    for i in firstEssential..<order.count where cursor[i] < ends[i] { doc = min(doc, pp[cursor[i]]) }
+                    if doc == UInt32.max { break }
+                    var estimate: Float = 0
+                    for i in firstEssential..<order.count where cursor[i] < ends[i] && pp[cursor[i]] == doc {
+                        let t = order[i]
+                        contributions[t] = query.values[t] * scale * pw[cursor[i]]
+                        present[t] = true
+                        estimate += contributions[t]
+                        cursor[i] += 1
+                    }
+                    var i = firstEssential - 1
+                    var pruned = false
+                    while i >= 0 {
+                        if estimate + prefix[i] <= threshold { pruned = true; break }
+                        // Gallop to the first posting ≥ doc.
+                        var lo = cursor[i], step = 1
+                        while lo + step < ends[i] && pp[lo + step] < doc { lo += step; step *= 2 }
+                        var hi = min(lo + step, ends[i])
+                        while lo < hi { let mid = (lo + hi) / 2; if pp[mid] < doc { lo = mid + 1 } else { hi = mid } }
+                        cursor[i] = lo
+                        if lo < ends[i] && pp[lo] == doc {
+                            let t = order[i]
+                            contributions[t] = query.values[t] * scale * pw[lo]
+                            present[t] = true
+                            estimate += contributions[t]
+                        }
+                        i -= 1
+                    }
+                    // The exact score, summed in query order like `accumulate`.
+                    var score: Float = 0
+                    for t in terms where present[t] {
+                        score += contributions[t]
+                        present[t] = false
+                    }
+                    if !pruned, score > threshold || (heap.count < k && score > 0) {
+                        heap.insert(Hit(passage: Int(doc), score: score))
+                        if heap.count == k {
+                            threshold = max(threshold, heap.worst.score)
+                            while firstEssential < order.count && prefix[firstEssential] <= threshold { firstEssential += 1 }
+                        }
+                    }
+                }
+                return heap.sorted()
+            }
+        }
     }
 }

@@ -62,6 +62,13 @@ public final class Searcher {
         var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
         var queries = questions.map { index.lexical.queryVector(embedder.counts(query: $0)) }
         lap(&clock, \.tokenize)
+        if isLexicalOnly {
+            // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
+            let result = queries.map { index.lexical.topK($0, k: k) }
+            lap(&clock, \.lexical)
+            profile?.queries += questions.count
+            return result
+        }
         let n = index.passages.count
         var matrix = [Float](repeating: 0, count: n * queries.count)
         score(queries, into: &matrix, clock: &clock)
@@ -85,6 +92,11 @@ public final class Searcher {
         lap(&clock, \.topK)
         profile?.queries += questions.count
         return result
+    }
+
+    /// True when only the lexical layer scores (no latent layer, no feedback).
+    private var isLexicalOnly: Bool {
+        (index.latent == nil || index.config.latent.weight == 0) && index.config.feedback.documents == 0
     }
 
     /// Where time goes, summed over the questions answered while it is set (for `lore bench`).

@@ -9,6 +9,32 @@ public struct Hit: Equatable, Sendable {
     }
 }
 
+extension TopK {
+    /// A bounded heap of the best k hits seen so far, for scorers that visit passages one by one
+    /// in increasing order.
+    struct Heap {
+        let k: Int
+        private(set) var items: [Hit] = []
+        init(k: Int) { self.k = k; items.reserveCapacity(k) }
+        var count: Int { items.count }
+        /// The worst hit kept (valid when count > 0).
+        var worst: Hit { items[0] }
+
+        /// Keeps `hit` if it ranks before the worst kept (or the heap is not full).
+        mutating func insert(_ hit: Hit) {
+            if items.count < k {
+                items.append(hit)
+                TopK.siftUp(&items, items.count - 1)
+            } else if hit.ranksBefore(items[0]) {
+                items[0] = hit
+                TopK.siftDown(&items, 0)
+            }
+        }
+
+        func sorted() -> [Hit] { items.sorted { $0.ranksBefore($1) } }
+    }
+}
+
 /// Exact top-k selection with a bounded heap: O(n log k), ties broken by passage order, so the
 /// result equals a full sort by (score descending, passage ascending) cut at k.
 public enum TopK {
@@ -37,7 +63,7 @@ public enum TopK {
         scores.withUnsafeBufferPointer { select($0, k: k, above: floor) }
     }
 
-    private static func siftUp(_ h: inout [Hit], _ start: Int) {
+    static func siftUp(_ h: inout [Hit], _ start: Int) {
         var i = start
         while i > 0 {
             let parent = (i - 1) / 2
@@ -47,7 +73,7 @@ public enum TopK {
         }
     }
 
-    private static func siftDown(_ h: inout [Hit], _ start: Int) {
+    static func siftDown(_ h: inout [Hit], _ start: Int) {
         var i = start
         let n = h.count
         while true {
