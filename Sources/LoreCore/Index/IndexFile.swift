@@ -68,13 +68,13 @@ public enum IndexFile {
 
     /// The whole file in one buffer (for tests).
     static func encode(_ index: CorpusIndex) -> Data {
-        layout(index).reduce(into: Data()) { $0.append($1) }
+        layout(index).reduce(into: Data()) { data, piece in piece.withUnsafeBytes { data.append(contentsOf: $0) } }
     }
 
     /// The file as a sequence of pieces to write one after the other: header, section table,
-    /// then each section and its padding.
-    static func layout(_ index: CorpusIndex) -> [Data] {
-        var sections: [(String, Data)] = []
+    /// then each section and its padding. Large arrays are written from where they are, not copied.
+    static func layout(_ index: CorpusIndex) -> [any ContiguousBytes] {
+        var sections: [(String, any ContiguousBytes)] = []
         let config = try! JSONEncoder.sorted.encode(index.config)
         sections.append(("CONF", config))
 
@@ -101,44 +101,36 @@ public enum IndexFile {
         for s in store.sources { sources.string(s) }
         sections += [("PREC", records.data), ("PSRC", sources.data), ("PTXT", store.blob)]
 
-        var offsets = ByteWriter(); offsets.array(index.counts.offsets.map { UInt64($0) })
-        var indices = ByteWriter(); indices.array(index.counts.indices)
-        var values = ByteWriter(); values.floats(index.counts.values)
-        sections += [("COFF", offsets.data), ("CIDX", indices.data), ("CVAL", values.data)]
+        let counts = index.counts
+        sections += [("COFF", raw(counts.offsets.map { UInt64($0) })), ("CIDX", raw(counts.indices)), ("CVAL", raw(counts.values))]
 
         let lexical = index.lexical
-        var stats = ByteWriter(); stats.floats([lexical.averageLength])
-        var idf = ByteWriter(); idf.floats(lexical.idf)
-        var divisors = ByteWriter(); divisors.floats(lexical.divisors)
-        var postingOffsets = ByteWriter(); postingOffsets.array(lexical.postingOffsets.map { UInt64($0) })
-        var postingPassages = ByteWriter(); postingPassages.array(lexical.postingPassages)
-        var postingWeights = ByteWriter(); postingWeights.floats(lexical.postingWeights)
-        sections += [("LSTA", stats.data), ("LIDF", idf.data), ("LDIV", divisors.data), ("POFF", postingOffsets.data),
-                     ("PPAS", postingPassages.data), ("PWGT", postingWeights.data)]
+        sections += [("LSTA", raw([lexical.averageLength])), ("LIDF", raw(lexical.idf)), ("LDIV", raw(lexical.divisors)),
+                     ("POFF", raw(lexical.postingOffsets.map { UInt64($0) })), ("PPAS", raw(lexical.postingPassages)),
+                     ("PWGT", raw(lexical.postingWeights))]
 
         if let latent = index.latent {
             var rows = ByteWriter(); rows.u64(UInt64(latent.rank)); rows.u64(UInt64(latent.changedSinceFit))
             rows.array(latent.featureRow)
-            var basis = ByteWriter(); basis.floats(latent.basis)
-            var vectors = ByteWriter(); vectors.floats(latent.passageVectors)
-            sections += [("LROW", rows.data), ("LBAS", basis.data), ("LVEC", vectors.data)]
+            sections += [("LROW", rows.data), ("LBAS", raw(latent.basis)), ("LVEC", raw(latent.passageVectors))]
         }
 
         let headerSize = 32, entrySize = 32
         var table = ByteWriter()
         var offset = align(headerSize + entrySize * sections.count)
-        var body: [Data] = []
+        var body: [any ContiguousBytes] = []
         for (i, (tag, bytes)) in sections.enumerated() {
+            let length = bytes.withUnsafeBytes { $0.count }
             table.data.append(contentsOf: Array(tag.utf8))
             table.u32(0)
             table.u64(UInt64(offset))
-            table.u64(UInt64(bytes.count))
-            table.u64(checksum64(bytes))
+            table.u64(UInt64(length))
+            table.u64(bytes.withUnsafeBytes { checksum64($0) })
             body.append(bytes)
             // Padding between sections only: the file ends with the last section's last byte.
             guard i + 1 < sections.count else { break }
-            let start = align(offset + bytes.count)
-            body.append(Data(count: start - offset - bytes.count))
+            let start = align(offset + length)
+            body.append(Data(count: start - offset - length))
             offset = start
         }
         var header = ByteWriter()
@@ -152,6 +144,23 @@ public enum IndexFile {
         head.append(table.data)
         head.append(Data(count: align(head.count) - head.count))
         return [head] + body
+    }
+
+    /// An array's bytes as the file stores them (little-endian).
+    static func raw<T: FixedWidthInteger>(_ a: [T]) -> any ContiguousBytes {
+        #if _endian(little)
+        return ArrayBytes(array: a)
+        #else
+        var w = ByteWriter(); w.array(a); return w.data
+        #endif
+    }
+
+    static func raw(_ a: [Float]) -> any ContiguousBytes {
+        #if _endian(little)
+        return ArrayBytes(array: a)
+        #else
+        var w = ByteWriter(); w.floats(a); return w.data
+        #endif
     }
 
     static func align(_ n: Int) -> Int { (n + 63) & ~63 }
@@ -314,6 +323,14 @@ public enum IndexFile {
         return CorpusIndex(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)
     }
 
+}
+
+/// An array's memory seen as bytes, without copying it.
+struct ArrayBytes<T>: ContiguousBytes {
+    let array: [T]
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try array.withUnsafeBytes(body)
+    }
 }
 
 extension JSONEncoder {
