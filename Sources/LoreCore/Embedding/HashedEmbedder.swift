@@ -6,7 +6,7 @@ public final class HashedEmbedder {
     private let analyzer = Analyzer()
     private var scratch: [Float]
     private var touched: [UInt32] = []
-    private var tokenCache: [UInt64: (start: Int32, count: Int32)] = [:]
+    private var tokenCache = TokenCache()
     private var cachedCodes: [UInt32] = []
 
     public init(config: IndexConfig) {
@@ -42,23 +42,23 @@ public final class HashedEmbedder {
     private func add(_ text: String, weight: Float) {
         analyzer.tokenizer.forEachToken(in: text) { bytes, _ in
             let key = Self.tokenKey(bytes)
-            let span: (start: Int32, count: Int32)
-            if let hit = tokenCache[key] {
+            let span: (start: Int, count: Int)
+            if let hit = tokenCache.span(key) {
                 span = hit
             } else {
                 let terms = analyzer.terms(ofToken: String(decoding: bytes, as: UTF8.self))
                 if tokenCache.count >= 4_000_000 {
-                    tokenCache.removeAll(keepingCapacity: true)
+                    tokenCache.removeAll()
                     cachedCodes.removeAll(keepingCapacity: true)
                 }
-                span = (Int32(cachedCodes.count), Int32(terms.count))
+                span = (cachedCodes.count, terms.count)
                 for t in terms {
                     let (i, sign) = feature(t)
                     cachedCodes.append(sign < 0 ? i | 0x8000_0000 : i)
                 }
-                tokenCache[key] = span
+                tokenCache.insert(key, start: span.start, count: span.count)
             }
-            for j in Int(span.start)..<Int(span.start + span.count) {
+            for j in span.start..<(span.start + span.count) {
                 let code = cachedCodes[j]
                 let i = Int(code & 0x7FFF_FFFF)
                 if scratch[i] == 0 { touched.append(UInt32(i)) }

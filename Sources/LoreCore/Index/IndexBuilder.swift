@@ -141,6 +141,35 @@ public struct IndexBuilder: Sendable {
         return (all, passages)
     }
 
+    /// Embeds the passages of `store` on all cores, in order.
+    public static func embed(_ store: PassageStore, config: IndexConfig) -> SparseRows {
+        let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+        let chunk = 4096
+        let chunks = (store.count + chunk - 1) / chunk
+        let rows = UnsafeMutableBufferPointer<SparseRows>.allocate(capacity: chunks)
+        rows.initialize(repeating: SparseRows())
+        defer { rows.deallocate() }
+        let box = UncheckedSendable(rows)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let embedder = HashedEmbedder(config: config)
+            for c in stride(from: w, to: chunks, by: workers) {
+                var r = SparseRows()
+                for i in (c * chunk)..<min((c + 1) * chunk, store.count) {
+                    let p = store[i]
+                    r.append(embedder.counts(title: p.title, body: p.text))
+                }
+                box.value[c] = r
+            }
+        }
+        var all = SparseRows()
+        let total = rows.reduce(0) { $0 + $1.nonzeros }
+        all.indices.reserveCapacity(total)
+        all.values.reserveCapacity(total)
+        all.offsets.reserveCapacity(store.count + 1)
+        for c in 0..<chunks { all.append(rowsOf: rows[c], 0..<rows[c].count) }
+        return all
+    }
+
     /// What reading one note gave.
     enum ReadOutcome {
         /// Same bytes as in the manifest (only touched): carried over.

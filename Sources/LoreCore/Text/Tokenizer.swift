@@ -60,7 +60,8 @@ public struct Tokenizer: Sendable {
                     i += w
                     continue
                 }
-                guard i > start, i + w < n else { break }
+                // Only . / , - ' and their Unicode look-alikes can join; anything else ends the token.
+                guard i > start, i + w < n, !x.isASCII || isConnectorByte(UInt8(x.value)) else { break }
                 let (after, afterWidth) = decode(s, i + w)
                 guard let joined = connector(x, before: previous, after: after, s, i + w) else { break }
                 if let joined { scratch.append(joined) }
@@ -112,6 +113,10 @@ public struct Tokenizer: Sendable {
         default:
             return nil
         }
+    }
+
+    @inline(__always) static func isConnectorByte(_ b: UInt8) -> Bool {
+        b == 46 || b == 47 || b == 44 || b == 45 || b == 39  // . / , - '
     }
 
     /// Exactly three ASCII digits at `from`, then no further digit.
