@@ -23,7 +23,9 @@ public struct Evaluation {
     public func run(depth: Int = 100) -> Outcome {
         let buildStart = DispatchTime.now()
         let documents = collection.documents
-        let (counts, passages) = IndexBuilder.embed(count: documents.count, config: config) { (documents[$0].title, documents[$0].text) }
+        var passages = PassageStore()
+        for d in documents { passages.append(Passage(source: d.id, firstLine: 1, lastLine: 1, title: d.title, text: d.text)) }
+        let counts = IndexBuilder.embed(passages, config: config)
         let index = CorpusIndex(config: config, files: [], passages: passages, counts: counts)
         let searcher = Searcher(index: index)
         let start = DispatchTime.now()

@@ -105,43 +105,8 @@ public struct IndexBuilder: Sendable {
         return (index, report)
     }
 
-    /// Embeds `count` passages made by `passage` (title, text) on all cores, in order: for test
-    /// collections and generated corpora that are not folders of notes.
-    public static func embed(count: Int, config: IndexConfig,
-                             passage: @Sendable (Int) -> (title: String, text: String)) -> (SparseRows, PassageStore) {
-        let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        let chunk = 4096
-        let chunks = (count + chunk - 1) / chunk
-        let rows = UnsafeMutableBufferPointer<SparseRows>.allocate(capacity: chunks)
-        rows.initialize(repeating: SparseRows())
-        let texts = UnsafeMutableBufferPointer<[Passage]>.allocate(capacity: chunks)
-        texts.initialize(repeating: [])
-        defer { rows.deallocate(); texts.deallocate() }
-        let box = UncheckedSendable((rows, texts))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let embedder = HashedEmbedder(config: config)
-            for c in stride(from: w, to: chunks, by: workers) {
-                var r = SparseRows()
-                var t: [Passage] = []
-                for i in (c * chunk)..<min((c + 1) * chunk, count) {
-                    let p = passage(i)
-                    r.append(embedder.counts(title: p.title, body: p.text))
-                    t.append(Passage(source: String(i), firstLine: 1, lastLine: 1, title: p.title, text: p.text))
-                }
-                box.value.0[c] = r
-                box.value.1[c] = t
-            }
-        }
-        var all = SparseRows()
-        var passages = PassageStore()
-        for c in 0..<chunks {
-            all.append(rowsOf: rows[c], 0..<rows[c].count)
-            for p in texts[c] { passages.append(p) }
-        }
-        return (all, passages)
-    }
-
-    /// Embeds the passages of `store` on all cores, in order.
+    /// Embeds the passages of `store` on all cores, in order: for test collections and generated
+    /// corpora that are not folders of notes.
     public static func embed(_ store: PassageStore, config: IndexConfig) -> SparseRows {
         let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
         let chunk = 4096
