@@ -54,7 +54,7 @@ struct Bench: ParsableCommand {
                 for n in sizes { figures.append(try runChild(n)) }
             }
             if json {
-                for f in figures { print(String(decoding: try JSONEncoder.lore.encode(f), as: UTF8.self)) }
+                for f in figures { print(String(decoding: try JSONEncoder.sorted.encode(f), as: UTF8.self)) }
             } else {
                 print(table(figures))
             }
@@ -73,7 +73,7 @@ struct Bench: ParsableCommand {
                 .runRefresh(scratch: scratch) { printError("[\(n)] \($0)") })
         }
         if json {
-            for r in rows { print(String(decoding: try JSONEncoder.lore.encode(r), as: UTF8.self)) }
+            for r in rows { print(String(decoding: try JSONEncoder.sorted.encode(r), as: UTF8.self)) }
             return
         }
         print("| passages | notes | full build ms | 1 note edited: refresh ms (share of full) | 1% of notes edited: refresh ms (share) | open to first answer ms |")
@@ -149,7 +149,7 @@ struct Bench: ParsableCommand {
         let path = "\(results)/\(date)-\(Machine.name).json"
         var object: [String: Any] = ["machine": Machine.description, "date": date,
                                      "command": CommandLine.arguments.dropFirst().joined(separator: " ")]
-        object["results"] = try rows.map { try JSONSerialization.jsonObject(with: JSONEncoder.lore.encode($0)) }
+        object["results"] = try rows.map { try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode($0)) }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         try data.write(to: URL(fileURLWithPath: path))
         printError("results written to \(path)")
@@ -172,13 +172,5 @@ enum Machine {
     static var description: String {
         let blas = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/etc/alternatives/libblas.so.3-x86_64-linux-gnu")) ?? "unknown"
         return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, BLAS \(blas)"
-    }
-}
-
-extension JSONEncoder {
-    static var lore: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
     }
 }

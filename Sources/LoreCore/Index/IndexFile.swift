@@ -334,7 +334,8 @@ struct ArrayBytes<T>: ContiguousBytes {
 }
 
 extension JSONEncoder {
-    static var sorted: JSONEncoder {
+    /// An encoder with sorted keys: the index's configuration and `lore bench`'s JSON.
+    public static var sorted: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e
