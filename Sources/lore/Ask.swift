@@ -32,10 +32,14 @@ struct Ask: ParsableCommand {
             guard k > 0 else { throw LoreError("-k must be at least 1") }
             let opened = try locations.store.open(overrides: ranking.apply, warn: printError)
             if let report = opened.report { printError(report.summary) }
-            let searcher = Searcher(index: opened.index)
-            let start = DispatchTime.now()
-            let results = searcher.search(question, k: k)
-            let took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+            var searcher = Searcher(index: opened.index)
+            var took = 0.0
+            let results = try locations.store.reading(opened.index, warn: printError) { index in
+                searcher = Searcher(index: index)
+                let start = DispatchTime.now()
+                defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
+                return try searcher.search(question, k: k)
+            }
             if searcher.analyzer.terms(question).isEmpty {
                 throw LoreError("the question has no words to search for (only stop words or punctuation)")
             }

@@ -25,7 +25,7 @@ struct Eval: ParsableCommand {
             let collection = try BEIRCollection(folder: folder)
             var config = IndexConfig()
             ranking.apply(to: &config)
-            let outcome = Evaluation(collection: collection, config: config).run()
+            let outcome = try Evaluation(collection: collection, config: config).run()
             let s = outcome.summary
             if json {
                 let object: [(String, Any)] = [

@@ -7,7 +7,8 @@ public struct BenchmarkResult: Codable, Sendable {
     public var queries = 0
     public var build_ms = 0.0
     public var build_passages_per_s = 0.0
-    public var latent_fit_ms = 0.0
+    /// Deriving statistics and postings and fitting the latent layer, after embedding.
+    public var derive_ms = 0.0
     public var index_bytes = 0
     public var peak_rss_bytes = 0
     public var open_ms = 0.0
@@ -66,34 +67,31 @@ public struct Benchmark {
             let start = Self.now()
             let counts = IndexBuilder.embed(texts, config: config)
             let embedded = Self.now()
-            let lexical = LexicalModel(counts: counts, config: config)
-            let latentStart = Self.now()
-            let latent = config.latent.dimensions > 0 ? LatentModel(lexical: lexical, counts: counts, config: config.latent) : nil
+            let built = try IndexBuilder.assemble(config: config, files: [], passages: texts, counts: counts)
             let end = Self.now()
             r.build_ms = Self.ms(start, end)
-            r.latent_fit_ms = Self.ms(latentStart, end)
+            r.derive_ms = Self.ms(embedded, end)
             r.build_passages_per_s = Double(passages) / (r.build_ms / 1000)
-            progress(String(format: "built in %.0f ms (embedding %.0f ms, latent layer %.0f ms)", r.build_ms,
-                            Self.ms(start, embedded), r.latent_fit_ms))
+            progress(String(format: "built in %.0f ms (embedding %.0f ms, postings, statistics and latent layer %.0f ms)",
+                            r.build_ms, Self.ms(start, embedded), r.derive_ms))
+            try? FileManager.default.removeItem(atPath: scratch)
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-            try IndexFile.write(CorpusIndex(config: config, files: [], passages: texts, counts: counts, lexical: lexical,
-                                            latent: latent), to: scratch)
+            try IndexFile.write(built, to: scratch)
         }()
-        let path = scratch + "/" + IndexFile.fileName
-        r.index_bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        r.index_bytes = try Self.folderBytes(scratch)
         let openStart = Self.now()
         let index = try IndexFile.read(from: scratch)
         r.open_ms = Self.ms(openStart, Self.now())
-        let (lexical, latent, counts, texts) = (index.lexical, index.latent, index.counts, index.passages)
+        let (lexical, latent) = (index.lexical, index.latent)
         progress(String(format: "index %.1f MB, reopened in %.0f ms", Double(r.index_bytes) / 1e6, r.open_ms))
 
         let questions = corpus.queries(count: queryCount)
         // Defaults, one at a time, with the breakdown.
         let searcher = Searcher(index: index)
-        for q in questions.prefix(50) { _ = searcher.hits(for: q, k: 10) }
+        for q in questions.prefix(50) { _ = try searcher.hits(for: q, k: 10) }
         let profile = SearchProfile()
         searcher.profile = profile
-        let defaults = Self.time(questions) { _ = searcher.hits(for: $0, k: 10) }
+        let defaults = try Self.time(questions) { _ = try searcher.hits(for: $0, k: 10) }
         searcher.profile = nil
         (r.p50_ms, r.p95_ms, r.p99_ms) = (defaults.p(0.5), defaults.p(0.95), defaults.p(0.99))
         r.single_qps = 1000 / defaults.mean
@@ -106,22 +104,22 @@ public struct Benchmark {
         // Batches of 64.
         let batches = stride(from: 0, to: questions.count, by: 64).map { Array(questions[$0..<min($0 + 64, questions.count)]) }
         let batchStart = Self.now()
-        for b in batches { _ = searcher.hits(for: b, k: 10) }
+        for b in batches { _ = try searcher.hits(for: b, k: 10) }
         r.batch64_qps = Double(questions.count) / (Self.ms(batchStart, Self.now()) / 1000)
 
         // Lexical layer alone.
         var lexicalConfig = config
         lexicalConfig.feedback.documents = 0
         lexicalConfig.latent.dimensions = 0
-        let lexicalSearcher = Searcher(index: CorpusIndex(config: lexicalConfig, files: [], passages: texts, counts: counts,
-                                                          lexical: lexical, latent: nil))
-        for q in questions.prefix(50) { _ = lexicalSearcher.hits(for: q, k: 10) }
-        let lexicalTimes = Self.time(questions) { _ = lexicalSearcher.hits(for: $0, k: 10) }
+        let lexicalSearcher = Searcher(index: CorpusIndex(config: lexicalConfig, files: [], lexical: lexical, latent: nil,
+                                                          latentName: nil))
+        for q in questions.prefix(50) { _ = try lexicalSearcher.hits(for: q, k: 10) }
+        let lexicalTimes = try Self.time(questions) { _ = try lexicalSearcher.hits(for: $0, k: 10) }
         (r.lexical_p50_ms, r.lexical_p99_ms) = (lexicalTimes.p(0.5), lexicalTimes.p(0.99))
         progress(String(format: "lexical: p50 %.3f ms, p99 %.3f ms", r.lexical_p50_ms, r.lexical_p99_ms))
 
         if let latent {
-            let dense = DenseScan(latent: latent)
+            let dense = try DenseScan(index)
             let embedder = HashedEmbedder(config: config)
             let vectors = questions.map { latent.project(lexical.queryVector(embedder.counts(query: $0))) }
             for v in vectors.prefix(20) { _ = dense.search(v, k: 10) }
@@ -132,11 +130,11 @@ public struct Benchmark {
             let denseBatchStart = Self.now()
             for b in stride(from: 0, to: vectors.count, by: 64) { _ = dense.search(Array(vectors[b..<min(b + 64, vectors.count)]), k: 10) }
             r.dense_batch64_qps = Double(vectors.count) / (Self.ms(denseBatchStart, Self.now()) / 1000)
-            r.scan_gbps = Double(latent.passageVectors.count * 4) / (r.dense_p50_ms / 1000) / 1e9
+            r.scan_gbps = Double(dense.vectors.count * 4) / (r.dense_p50_ms / 1000) / 1e9
             progress(String(format: "dense (%d dims): p50 %.3f ms (%.1f GB/s), batch of 64: %.0f q/s against %.0f q/s single",
                             latent.rank, r.dense_p50_ms, r.scan_gbps, r.dense_batch64_qps, r.dense_single_qps))
             if let export {
-                try exportForPeers(to: export, corpus: corpus, questions: questions, latent: latent, queryVectors: vectors)
+                try exportForPeers(to: export, corpus: corpus, questions: questions, dense: dense, queryVectors: vectors)
             }
         }
         r.peak_rss_bytes = Self.peakRSS()  // before the bandwidth test's 1 GiB buffer
@@ -148,12 +146,12 @@ public struct Benchmark {
     /// Writes corpus.jsonl and queries.jsonl (BEIR-shaped), and the dense vectors Lore scores:
     /// vectors.f32 (passages × dims) and query_vectors.f32 (queries × dims), little-endian float32,
     /// row-major, with their shapes in vectors.json.
-    func exportForPeers(to folder: String, corpus: SyntheticCorpus, questions: [String], latent: LatentModel,
+    func exportForPeers(to folder: String, corpus: SyntheticCorpus, questions: [String], dense: DenseScan,
                         queryVectors: [[Float]]) throws {
         try corpus.writeJSONL(passages: passages, queries: questions, to: folder)
-        try latent.passageVectors.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/vectors.f32")) }
+        try dense.vectors.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/vectors.f32")) }
         try queryVectors.flatMap { $0 }.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/query_vectors.f32")) }
-        let shape = "{\"passages\": \(passages), \"queries\": \(questions.count), \"dims\": \(latent.rank)}\n"
+        let shape = "{\"passages\": \(passages), \"queries\": \(questions.count), \"dims\": \(dense.rank)}\n"
         try shape.write(toFile: folder + "/vectors.json", atomically: true, encoding: .utf8)
     }
 
@@ -185,12 +183,12 @@ public struct Benchmark {
         func p(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.down)))] }
     }
 
-    static func time<T>(_ inputs: [T], _ body: (T) -> Void) -> Times {
+    static func time<T>(_ inputs: [T], _ body: (T) throws -> Void) rethrows -> Times {
         var times: [Double] = []
         times.reserveCapacity(inputs.count)
         for x in inputs {
             let t = now()
-            body(x)
+            try body(x)
             times.append(ms(t, now()))
         }
         return Times(sorted: times.sorted(), mean: times.reduce(0, +) / Double(max(times.count, 1)))
@@ -224,6 +222,13 @@ public struct Benchmark {
         return rates.sorted()[rates.count / 2]
     }
 
+    /// Bytes of the files in `folder`.
+    static func folderBytes(_ folder: String) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: folder).reduce(0) {
+            $0 + ((try FileManager.default.attributesOfItem(atPath: folder + "/" + $1)[.size] as? Int) ?? 0)
+        }
+    }
+
     /// The process's peak resident set, in bytes.
     public static func peakRSS() -> Int {
         var usage = rusage()
@@ -232,21 +237,34 @@ public struct Benchmark {
     }
 }
 
-/// The dense layer alone, as a flat inner-product index: every passage's latent vector scored
-/// with `cblas_sgemv` (one question) or `cblas_sgemm` (a batch), then the exact top k.
+/// The dense layer alone, as a flat inner-product index: every passage's latent vector (in one
+/// row-major matrix) scored with `cblas_sgemv` (one question) or `cblas_sgemm` (a batch), then
+/// the exact top k.
 struct DenseScan {
-    let latent: LatentModel
-    var count: Int { latent.passageVectors.count / latent.rank }
+    let vectors: [Float]
+    let rank: Int
+    var count: Int { vectors.count / rank }
+
+    init(_ index: CorpusIndex) throws {
+        rank = index.latent?.rank ?? 1
+        var all: [Float] = []
+        for s in index.segments {
+            try s.checkAllVectors()
+            all += s.vectors.buffer
+        }
+        vectors = all
+    }
 
     func search(_ q: [Float], k: Int) -> [Hit] {
         var scores = [Float](repeating: 0, count: count)
-        latent.accumulate(q, scale: 1, into: &scores)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(count), Int32(rank), 1, vectors, Int32(rank), q, 1, 0, &scores, 1)
         return TopK.select(scores, k: k)
     }
 
     func search(_ qs: [[Float]], k: Int) -> [[Hit]] {
         var scores = [Float](repeating: 0, count: count * qs.count)
-        latent.accumulate(qs, scale: 1, into: &scores)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(qs.count), Int32(count), Int32(rank), 1,
+                    qs.flatMap { $0 }, Int32(rank), vectors, Int32(rank), 0, &scores, Int32(count))
         return scores.withUnsafeBufferPointer { s in
             qs.indices.map { TopK.select(UnsafeBufferPointer(rebasing: s[($0 * count)..<(($0 + 1) * count)]), k: k) }
         }
@@ -306,7 +324,7 @@ extension Benchmark {
         let question = corpus.queries(count: 1)[0]
         t = Self.now()
         let searcher = Searcher(index: try IndexFile.read(from: indexPath))
-        _ = searcher.search(question, k: 10)
+        _ = try searcher.search(question, k: 10)
         r.open_to_first_answer_ms = Self.ms(t, Self.now())
         progress(String(format: "open to first answer %.0f ms", r.open_to_first_answer_ms))
         return r

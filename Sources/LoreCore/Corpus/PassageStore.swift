@@ -4,15 +4,16 @@ import Foundation
 /// titles and texts. Opening an index maps the blob and decodes a passage only when it is shown,
 /// and a refresh copies the bytes of unchanged passages without decoding them.
 public struct PassageStore: Equatable, Sendable {
-    /// Where passage i's title and text sit in the blob, and its line range and source.
+    /// Where passage i's title, text and tags sit in the blob, and its line range and source.
+    /// The tags (the note's front-matter tags, embedded with each passage) follow the text.
     struct Record: Equatable {
         var offset: UInt64
         var titleLength: UInt32
         var textLength: UInt32
+        var tagsLength: UInt32
         var firstLine: UInt32
         var lastLine: UInt32
         var source: UInt32
-        var reserved: UInt32 = 0
     }
 
     var records: [Record] = []
@@ -48,19 +49,40 @@ public struct PassageStore: Equatable, Sendable {
     /// Every passage, decoded.
     public var all: [Passage] { (0..<count).map { self[$0] } }
 
-    public mutating func append(_ p: Passage) {
-        let title = Array(p.title.utf8), text = Array(p.text.utf8)
+    /// What passage i was embedded from: its title, and its text followed by its note's tags.
+    public func embeddingInput(_ i: Int) -> (title: String, body: String) {
+        let r = records[i]
+        let start = blob.startIndex + Int(r.offset)
+        let titleEnd = start + Int(r.titleLength)
+        let textEnd = titleEnd + Int(r.textLength)
+        let title = String(decoding: blob[start..<titleEnd], as: UTF8.self)
+        let text = String(decoding: blob[titleEnd..<textEnd], as: UTF8.self)
+        guard r.tagsLength > 0 else { return (title, text) }
+        return (title, text + "\n" + String(decoding: blob[textEnd..<(textEnd + Int(r.tagsLength))], as: UTF8.self))
+    }
+
+    /// The bytes of passage i (title, text, tags) in the blob.
+    func byteRange(_ i: Int) -> Range<Int> {
+        let r = records[i]
+        return Int(r.offset)..<(Int(r.offset) + Int(r.titleLength) + Int(r.textLength) + Int(r.tagsLength))
+    }
+
+    /// Appends a passage; `tags` (the note's tags, space-separated) are embedded with it, not shown.
+    public mutating func append(_ p: Passage, tags: String = "") {
+        let title = Array(p.title.utf8), text = Array(p.text.utf8), tagBytes = Array(tags.utf8)
         records.append(Record(offset: UInt64(blob.count), titleLength: UInt32(title.count), textLength: UInt32(text.count),
-                              firstLine: UInt32(p.firstLine), lastLine: UInt32(p.lastLine), source: intern(p.source)))
+                              tagsLength: UInt32(tagBytes.count), firstLine: UInt32(p.firstLine),
+                              lastLine: UInt32(p.lastLine), source: intern(p.source)))
         blob.append(contentsOf: title)
         blob.append(contentsOf: text)
+        blob.append(contentsOf: tagBytes)
     }
 
     /// Appends passages `range` of `other` by copying their bytes.
     public mutating func append(from other: PassageStore, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
         let first = other.records[range.lowerBound], last = other.records[range.upperBound - 1]
-        let lo = Int(first.offset), hi = Int(last.offset) + Int(last.titleLength) + Int(last.textLength)
+        let lo = Int(first.offset), hi = byteRange(of: other, range.upperBound - 1).upperBound
         let shift = Int64(blob.count) - Int64(lo)
         blob.append(other.blob[(other.blob.startIndex + lo)..<(other.blob.startIndex + hi)])
         for r in other.records[range] {
@@ -70,6 +92,8 @@ public struct PassageStore: Equatable, Sendable {
             records.append(copy)
         }
     }
+
+    private func byteRange(of store: PassageStore, _ i: Int) -> Range<Int> { store.byteRange(i) }
 
     private mutating func intern(_ source: String) -> UInt32 {
         if let i = sourceIndex[source] { return i }

@@ -20,13 +20,13 @@ public struct Evaluation {
         public var buildMilliseconds: Double
     }
 
-    public func run(depth: Int = 100) -> Outcome {
+    public func run(depth: Int = 100) throws -> Outcome {
         let buildStart = DispatchTime.now()
         let documents = collection.documents
         var passages = PassageStore()
         for d in documents { passages.append(Passage(source: d.id, firstLine: 1, lastLine: 1, title: d.title, text: d.text)) }
         let counts = IndexBuilder.embed(passages, config: config)
-        let index = CorpusIndex(config: config, files: [], passages: passages, counts: counts)
+        let index = try IndexBuilder.assemble(config: config, files: [], passages: passages, counts: counts)
         let searcher = Searcher(index: index)
         let start = DispatchTime.now()
         let queries = collection.queries.filter { collection.qrels[$0.id] != nil }
@@ -34,7 +34,7 @@ public struct Evaluation {
         let batch = 64
         for first in stride(from: 0, to: queries.count, by: batch) {
             let slice = Array(queries[first..<min(first + batch, queries.count)])
-            let hits = searcher.hits(for: slice.map(\.text), k: depth)
+            let hits = try searcher.hits(for: slice.map(\.text), k: depth)
             for (q, h) in zip(slice, hits) { rankings[q.id] = h.map { documents[$0.passage].id } }
         }
         let end = DispatchTime.now()

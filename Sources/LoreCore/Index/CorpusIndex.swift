@@ -6,46 +6,58 @@ public struct ManifestEntry: Equatable, Sendable {
     public var mtimeNanos: Int64
     /// `checksum64` of the file's bytes: a file touched but not changed is not re-embedded.
     public var contentHash: UInt64
+    /// The slot of the note's first passage; its passages are consecutive slots of one segment.
     public var firstPassage: Int
     public var passageCount: Int
 }
 
-/// A built index: the notes it came from, their passages, each passage's hashed term counts
-/// (kept so that a refresh after edits recomputes idf and norms exactly like a full build), and the
-/// scoring layers derived from them.
+/// A built index: the notes it came from (the manifest), its segments (passages, postings,
+/// latent vectors), the collection statistics that score them, and the latent basis.
 public final class CorpusIndex: @unchecked Sendable {
     public let config: IndexConfig
     public let files: [ManifestEntry]
-    public let passages: PassageStore
-    public let counts: SparseRows
     public let lexical: LexicalModel
     public let latent: LatentModel?
+    /// The file holding the latent basis, or nil until it is written.
+    let latentName: String?
 
-    /// Derives the scoring layers from the counts. The latent layer is fitted anew, or, given the
-    /// previous index and where each passage came from in it (`reused[i]`: its old index, nil when
-    /// new or edited), refreshed by `LatentModel.refreshed`'s rule.
-    public convenience init(config: IndexConfig, files: [ManifestEntry], passages: PassageStore, counts: SparseRows,
-                            previous: (index: CorpusIndex, reused: [Int?])? = nil) {
-        let lexical = LexicalModel(counts: counts, config: config)
-        var latent: LatentModel? = nil
-        if config.latent.dimensions > 0 {
-            if let previous, let old = previous.index.latent, previous.index.config.latent == config.latent {
-                latent = old.refreshed(lexical: lexical, counts: counts, reused: previous.reused,
-                                       previousCount: previous.index.passages.count, config: config.latent)
-            } else {
-                latent = LatentModel(lexical: lexical, counts: counts, config: config.latent)
-            }
-        }
-        self.init(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)
-    }
-
-    init(config: IndexConfig, files: [ManifestEntry], passages: PassageStore, counts: SparseRows,
-         lexical: LexicalModel, latent: LatentModel?) {
+    init(config: IndexConfig, files: [ManifestEntry], lexical: LexicalModel, latent: LatentModel?, latentName: String?) {
         self.config = config
         self.files = files
-        self.passages = passages
-        self.counts = counts
         self.lexical = lexical
         self.latent = latent
+        self.latentName = latentName
+    }
+
+    public var segments: [Segment] { lexical.segments }
+    /// Slots in all segments, including those of edited or deleted notes not yet merged away.
+    public var slots: Int { lexical.slots }
+    /// Passages of the notes in the manifest.
+    public var passageCount: Int { lexical.live }
+
+    /// The segment holding `slot`, and the slot's place in it.
+    func locate(_ slot: Int) -> (Segment, Int) {
+        var lo = 0, hi = segments.count - 1
+        while lo < hi { let mid = (lo + hi + 1) / 2; if lexical.bases[mid] <= slot { lo = mid } else { hi = mid - 1 } }
+        return (segments[lo], slot - lexical.bases[lo])
+    }
+
+    /// The passage in `slot` (its text checked against its checksum on first use).
+    public func passage(_ slot: Int) throws -> Passage {
+        let (s, i) = locate(slot)
+        return try s.passage(i)
+    }
+
+    /// What the passage in `slot` was embedded from: title, and text with its note's tags.
+    func embeddingInput(_ slot: Int) throws -> (title: String, body: String) {
+        let (s, i) = locate(slot)
+        return try s.embeddingInput(i)
+    }
+
+    /// Every live passage in manifest order (for tests and small corpora).
+    public func allPassages() throws -> [Passage] {
+        var out: [Passage] = []
+        for f in files { for slot in f.firstPassage..<(f.firstPassage + f.passageCount) { out.append(try passage(slot)) } }
+        return out
     }
 }

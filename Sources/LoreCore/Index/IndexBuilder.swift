@@ -18,13 +18,21 @@ public struct BuildReport: Sendable {
     }
 }
 
-/// Builds an index from a corpus folder, or refreshes an existing one: notes whose size and
-/// modification time match the manifest keep their passages and counts, only added and changed
-/// notes are read and embedded, deleted ones are dropped. The scoring layers are then derived
-/// from the counts of all passages, so a refresh gives exactly what a full build gives.
+/// Builds an index from a corpus folder, or refreshes an existing one.
+///
+/// A refresh compares the notes with the manifest: notes whose size and modification time match
+/// keep their passages where they are; added and changed notes are read, embedded and written as
+/// one new segment; the old passages of changed and deleted notes become dead slots. The
+/// collection statistics are then derived again from the postings of all live passages, so a
+/// refresh scores exactly like a full build. A refresh is a full build instead when the latent
+/// basis is due to be fitted again (see `IndexConfig.Latent`), when BM25 saturation (k1 > 0)
+/// ties every posting to the mean length, or when the index has `maxSegments` segments or more
+/// dead slots than live ones.
 public struct IndexBuilder: Sendable {
     public let corpus: CorpusReader
     public let config: IndexConfig
+    /// Segments an index may have before a refresh rebuilds it into one.
+    public static let maxSegments = 8
 
     public init(corpus: String, config: IndexConfig) {
         self.corpus = CorpusReader(root: corpus)
@@ -51,7 +59,7 @@ public struct IndexBuilder: Sendable {
         guard !files.isEmpty else {
             throw LoreError("no notes in \(corpus.root.path): Lore indexes .md, .markdown and .txt files")
         }
-        let reusable = previous.flatMap { $0.config.sameEmbedding(config) ? $0 : nil }
+        let reusable = previous.flatMap { $0.config == config ? $0 : nil }
         var old: [String: ManifestEntry] = [:]
         for m in reusable?.files ?? [] { old[m.path] = m }
 
@@ -66,43 +74,141 @@ public struct IndexBuilder: Sendable {
         var outcomeOf: [Int: ReadOutcome] = [:]
         for (j, i) in toRead.enumerated() { outcomeOf[i] = outcomes[j] }
 
+        // New passages take the slots after the existing ones.
+        let base = reusable?.slots ?? 0
         var entries: [ManifestEntry] = []
         var passages = PassageStore()
         var counts = SparseRows()
-        // For each passage, its index in `previous` when it was carried over unchanged.
-        var reused: [Int?] = []
+        var removed: [Range<Int>] = old.values.map { $0.firstPassage..<($0.firstPassage + $0.passageCount) }
         for (i, file) in files.enumerated() {
             let before = previousEntries[i]
-            let outcome = outcomeOf[i]
-            switch outcome {
+            switch outcomeOf[i] {
             case nil, .unchanged?:
-                reuse(before!, from: reusable!, as: file, into: &entries, &passages, &counts, &reused)
+                var entry = before!
+                entry.mtimeNanos = file.mtimeNanos
+                entries.append(entry)
                 report.unchanged += 1
             case .skipped(let warning, let hash)?:
                 warn(warning)
                 report.skipped += 1
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
-                                             firstPassage: passages.count, passageCount: 0))
-                if before != nil { report.changed += 1 } else { report.added += 1 }
-            case .embedded(let hash, let split, let rows)?:
+                                             firstPassage: base + passages.count, passageCount: 0))
+                if let before { report.changed += 1; removed.append(before.firstPassage..<(before.firstPassage + before.passageCount)) }
+                else { report.added += 1 }
+            case .embedded(let hash, let split, let tags, let rows)?:
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
-                                             firstPassage: passages.count, passageCount: split.count))
-                for p in split { passages.append(p) }
+                                             firstPassage: base + passages.count, passageCount: split.count))
+                for p in split { passages.append(p, tags: tags) }
                 counts.append(rowsOf: rows, 0..<rows.count)
-                reused += Array(repeating: nil, count: split.count)
                 report.passagesEmbedded += split.count
-                if before == nil { report.added += 1 } else { report.changed += 1 }
+                if let before { report.changed += 1; removed.append(before.firstPassage..<(before.firstPassage + before.passageCount)) }
+                else { report.added += 1 }
             }
         }
         report.removed += old.count
-        guard passages.count > 0 else {
+        let removedCount = removed.reduce(0) { $0 + $1.count }
+        let live = (reusable?.passageCount ?? 0) - removedCount + passages.count
+        guard live > 0 else {
             throw LoreError("no text to index in \(corpus.root.path): every note was skipped or empty")
         }
-        let index = CorpusIndex(config: config, files: entries, passages: passages, counts: counts,
-                                previous: reusable.map { ($0, reused) })
-        report.passages = passages.count
+        let index: CorpusIndex
+        if let reusable {
+            if report.isNoOp {
+                index = CorpusIndex(config: config, files: entries, lexical: reusable.lexical, latent: reusable.latent,
+                                    latentName: reusable.latentName)
+            } else if let refreshed = try refresh(reusable, entries: entries, passages: passages, counts: counts,
+                                                  removed: removed, live: live) {
+                index = refreshed
+            } else {
+                // A full build: read every note again.
+                let (full, fullReport) = try build(previous: nil, warn: { _ in })
+                report.passagesEmbedded = fullReport.passagesEmbedded
+                index = full
+            }
+        } else {
+            index = try Self.assemble(config: config, files: entries, passages: passages, counts: counts)
+        }
+        report.passages = index.passageCount
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return (index, report)
+    }
+
+    /// Adds the new passages as a segment and derives the statistics again; nil when the
+    /// refresh must be a full build instead.
+    private func refresh(_ previous: CorpusIndex, entries: [ManifestEntry], passages: PassageStore, counts: SparseRows,
+                         removed: [Range<Int>], live: Int) throws -> CorpusIndex? {
+        let changed = (previous.latent?.changedSinceFit ?? 0) + removed.reduce(0) { $0 + $1.count } + passages.count
+        let latentConfig = config.latent
+        if config.weighting.k1 > 0 { return nil }
+        if latentConfig.dimensions > 0 {
+            if previous.latent == nil || live <= latentConfig.exactRefitBelow
+                || Float(changed) > latentConfig.refitAfterChange * Float(live) { return nil }
+        }
+        let newSlots = passages.count
+        if previous.segments.count + (newSlots > 0 ? 1 : 0) > Self.maxSegments
+            || previous.slots + newSlots - live > live { return nil }
+
+        var alive = (0..<previous.slots).map { previous.lexical.inverseDivisors[$0] > 0 }
+        for r in removed { for slot in r { alive[slot] = false } }
+        alive += Array(repeating: true, count: newSlots)
+        var segments = previous.segments
+        if newSlots > 0 {
+            segments.append(Segment(name: "", passages: passages, counts: counts,
+                                    weighting: config.weighting, averageLength: previous.lexical.averageLength))
+        }
+        var lexical = try LexicalModel(segments: segments, alive: alive, config: config,
+                                       averageLength: previous.lexical.averageLength)
+        var latent = previous.latent
+        if let model = latent {
+            if newSlots > 0 {
+                var rows = SparseRows()
+                for i in 0..<newSlots {
+                    rows.append(lexical.weightedRow(Self.row(counts, i), slot: previous.slots + i))
+                }
+                segments[segments.count - 1] = segments.last!.with(vectors: model.project(rows), rank: model.rank)
+                lexical = lexical.replacing(segments: segments)
+            }
+            latent = model.with(changedSinceFit: changed)
+        }
+        return CorpusIndex(config: config, files: entries, lexical: lexical, latent: latent,
+                           latentName: previous.latentName)
+    }
+
+    /// A full build from passages and their hashed counts: one segment, its statistics, and the
+    /// latent basis fitted on at most `fitSample` evenly spaced passages.
+    public static func assemble(config: IndexConfig, files: [ManifestEntry], passages: PassageStore,
+                                counts: SparseRows) throws -> CorpusIndex {
+        let average = LexicalModel.averageLength(counts)
+        var segment = Segment(name: "", passages: passages, counts: counts, weighting: config.weighting,
+                              averageLength: average)
+        let n = passages.count
+        var lexical = try LexicalModel(segments: [segment], alive: Array(repeating: true, count: n), config: config,
+                                       averageLength: average)
+        var latent: LatentModel? = nil
+        if config.latent.dimensions > 0 {
+            let sampleSize = min(n, max(config.latent.fitSample, 1))
+            var sample = SparseRows()
+            for s in 0..<sampleSize { let i = s * n / sampleSize; sample.append(lexical.weightedRow(row(counts, i), slot: i)) }
+            if let model = LatentModel(fittedOn: sample, dimensions: config.dimensions, config: config.latent) {
+                var vectors = [Float]()
+                vectors.reserveCapacity(n * model.rank)
+                let chunk = 8192
+                for start in stride(from: 0, to: n, by: chunk) {
+                    var rows = SparseRows()
+                    for i in start..<min(start + chunk, n) { rows.append(lexical.weightedRow(row(counts, i), slot: i)) }
+                    vectors += model.project(rows)
+                }
+                segment = segment.with(vectors: vectors, rank: model.rank)
+                lexical = lexical.replacing(segments: [segment])
+                latent = model
+            }
+        }
+        return CorpusIndex(config: config, files: files, lexical: lexical, latent: latent, latentName: nil)
+    }
+
+    static func row(_ rows: SparseRows, _ i: Int) -> SparseVector {
+        let r = rows.offsets[i]..<rows.offsets[i + 1]
+        return SparseVector(indices: Array(rows.indices[r]), values: Array(rows.values[r]))
     }
 
     /// Embeds the passages of `store` on all cores, in order: for test collections and generated
@@ -141,7 +247,7 @@ public struct IndexBuilder: Sendable {
         case unchanged
         /// Not indexable: the warning, and the content hash when the bytes could be read.
         case skipped(String, UInt64)
-        case embedded(UInt64, [Passage], SparseRows)
+        case embedded(UInt64, [Passage], String, SparseRows)
     }
 
     /// Reads, splits and embeds `files` on all cores; results in the order of `files`.
@@ -176,19 +282,7 @@ public struct IndexBuilder: Sendable {
         for p in split.passages {
             rows.append(embedder.counts(title: p.title, body: tags.isEmpty ? p.text : p.text + "\n" + tags))
         }
-        return .embedded(hash, split.passages, rows)
+        return .embedded(hash, split.passages, tags, rows)
     }
 
-    private func reuse(_ m: ManifestEntry, from prev: CorpusIndex, as file: NoteFile,
-                       into entries: inout [ManifestEntry], _ passages: inout PassageStore, _ counts: inout SparseRows,
-                       _ reused: inout [Int?]) {
-        var entry = m
-        entry.firstPassage = passages.count
-        entry.mtimeNanos = file.mtimeNanos
-        entries.append(entry)
-        let range = m.firstPassage..<(m.firstPassage + m.passageCount)
-        passages.append(from: prev.passages, range)
-        counts.append(rowsOf: prev.counts, range)
-        reused += range.map { $0 }
-    }
 }

@@ -1,21 +1,21 @@
 import Foundation
 
-/// The on-disk index: one file, `lore.idx`, in the index folder. Layout (all integers
-/// little-endian; see docs/index-format.md for every field):
+/// The on-disk index: a folder of files in the `SectionFile` container (see docs/index-format.md).
 ///
-/// - header, 32 bytes: magic `LOREIDX\0`, format version (u32), endianness mark 0x01020304 (u32),
-///   section count (u32), reserved (u32), checksum of the section table (u64);
-/// - section table, 32 bytes a section: tag (4 ASCII bytes), reserved (u32), offset (u64),
-///   length (u64), checksum64 of the section's bytes (u64);
-/// - the sections, each starting on a 64-byte boundary (so arrays can be mapped in place).
+/// - `lore.idx`, the root: settings, the manifest of notes, the list of segments, the
+///   collection statistics (document frequencies, each slot's inverse divisor, the bounds used
+///   for pruning) and the name of the latent basis file. Small: rewritten by every refresh.
+/// - `seg-<n>.los`, segments: passages, postings and latent vectors. Immutable once written.
+/// - `lsa-<n>.lob`, the latent basis. Written when the basis is fitted.
 ///
-/// A file is written beside the old one, fsynced and renamed over it: a reader sees the old index
-/// or the new one, never a mix.
+/// A commit writes new segment and basis files under fresh names, fsyncs them, then writes the
+/// root beside the old one, fsyncs it and renames it over the old one, and fsyncs the folder:
+/// a reader sees the old index or the new one, never a mix. Files no root refers to any more
+/// are removed afterwards (a reader still holding them keeps its mapping).
 public enum IndexFile {
     public static let fileName = "lore.idx"
-    public static let formatVersion: UInt32 = 1
-    static let magic = Data("LOREIDX\0".utf8)
-    static let endianMark: UInt32 = 0x0102_0304
+    static let magic = "LOREIDX\0"
+    static let latentMagic = "LORELSA\0"
 
     /// Why an index cannot be used; the message names the file and the fix.
     public enum Problem: Error, CustomStringConvertible {
@@ -36,48 +36,57 @@ public enum IndexFile {
 
     // MARK: Writing
 
-    /// Writes `index` into `folder` atomically (temporary file, fsync, rename, fsync of the folder).
-    public static func write(_ index: CorpusIndex, to folder: String) throws {
+    /// Commits `index` into `folder` (new files first, the root last, then the old files are
+    /// removed). Returns the index as written, its new files named. The caller holds the lock.
+    @discardableResult
+    public static func write(_ index: CorpusIndex, to folder: String) throws -> CorpusIndex {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let target = folder + "/" + fileName
-        let temporary = folder + "/.\(fileName).\(getpid()).lore-tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw LoreError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var ok = true
-        for piece in layout(index) where ok {
-            ok = piece.withUnsafeBytes { raw -> Bool in
-                var done = 0
-                while done < raw.count {
-                    let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                    if n <= 0 { return false }
-                    done += n
-                }
-                return true
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var generation = names.compactMap(generationOf).max() ?? 0
+        var segments: [Segment] = []
+        for segment in index.segments {
+            if segment.isMapped && names.contains(segment.name) {
+                segments.append(segment)
+                continue
             }
+            generation += 1
+            let name = "seg-\(generation).los"
+            try SectionFile.write(segment.sections(), magic: Segment.magic, to: folder + "/" + name)
+            segments.append(segment.with(name: name))
         }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, target) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(temporary)
-            throw LoreError("cannot write the index \(target): \(why)")
+        var latentName = index.latentName
+        if let latent = index.latent, latentName == nil || !names.contains(latentName!) {
+            generation += 1
+            latentName = "lsa-\(generation).lob"
+            var rows = ByteWriter()
+            rows.u64(UInt64(latent.rank))
+            rows.array(latent.featureRow)
+            try SectionFile.write([("LROW", rows.data), ("LBAS", ArrayBytes(array: latent.basis))], magic: latentMagic,
+                                  to: folder + "/" + latentName!)
         }
+        let written = CorpusIndex(config: index.config, files: index.files, lexical: index.lexical.replacing(segments: segments),
+                                  latent: index.latent, latentName: index.latent == nil ? nil : latentName)
+        try SectionFile.write(rootSections(written), magic: magic, to: folder + "/" + fileName)
         let dir = open(folder, O_RDONLY)
         if dir >= 0 { fsync(dir); close(dir) }
+        // Files of earlier commits, and of writers killed before their commit.
+        let referenced = Set(segments.map(\.name) + [written.latentName].compactMap { $0 })
+        for name in names where (generationOf(name) != nil && !referenced.contains(name)) || name.hasSuffix(".lore-tmp") {
+            unlink(folder + "/" + name)
+        }
+        return written
     }
 
-    /// The whole file in one buffer (for tests).
-    static func encode(_ index: CorpusIndex) -> Data {
-        layout(index).reduce(into: Data()) { data, piece in piece.withUnsafeBytes { data.append(contentsOf: $0) } }
+    /// The generation number in a segment or basis file name.
+    static func generationOf(_ name: String) -> Int? {
+        for (prefix, suffix) in [("seg-", ".los"), ("lsa-", ".lob")] where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
+            return Int(name.dropFirst(prefix.count).dropLast(suffix.count))
+        }
+        return nil
     }
 
-    /// The file as a sequence of pieces to write one after the other: header, section table,
-    /// then each section and its padding. Large arrays are written from where they are, not copied.
-    static func layout(_ index: CorpusIndex) -> [any ContiguousBytes] {
-        var sections: [(String, any ContiguousBytes)] = []
+    static func rootSections(_ index: CorpusIndex) -> [(String, any ContiguousBytes)] {
         let config = try! JSONEncoder.sorted.encode(index.config)
-        sections.append(("CONF", config))
-
         var files = ByteWriter()
         files.u64(UInt64(index.files.count))
         for f in index.files {
@@ -88,241 +97,126 @@ public enum IndexFile {
             files.u64(UInt64(f.firstPassage))
             files.u64(UInt64(f.passageCount))
         }
-        sections.append(("FILE", files.data))
-
-        let store = index.passages
-        var records = ByteWriter()
-        for r in store.records {
-            records.u64(r.offset)
-            records.array([r.titleLength, r.textLength, r.firstLine, r.lastLine, r.source, r.reserved])
+        var segments = ByteWriter()
+        segments.u64(UInt64(index.segments.count))
+        for s in index.segments {
+            segments.string(s.name)
+            segments.u64(UInt64(s.count))
         }
-        var sources = ByteWriter()
-        sources.u64(UInt64(store.sources.count))
-        for s in store.sources { sources.string(s) }
-        sections += [("PREC", records.data), ("PSRC", sources.data), ("PTXT", store.blob)]
-
-        let counts = index.counts
-        sections += [("COFF", raw(counts.offsets.map { UInt64($0) })), ("CIDX", raw(counts.indices)), ("CVAL", raw(counts.values))]
-
+        var latent = ByteWriter()
+        latent.string(index.latentName ?? "")
+        latent.u64(UInt64(index.latent?.changedSinceFit ?? 0))
         let lexical = index.lexical
-        sections += [("LSTA", raw([lexical.averageLength])), ("LIDF", raw(lexical.idf)), ("LDIV", raw(lexical.divisors)),
-                     ("POFF", raw(lexical.postingOffsets.map { UInt64($0) })), ("PPAS", raw(lexical.postingPassages)),
-                     ("PWGT", raw(lexical.postingWeights))]
-
-        if let latent = index.latent {
-            var rows = ByteWriter(); rows.u64(UInt64(latent.rank)); rows.u64(UInt64(latent.changedSinceFit))
-            rows.array(latent.featureRow)
-            sections += [("LROW", rows.data), ("LBAS", raw(latent.basis)), ("LVEC", raw(latent.passageVectors))]
-        }
-
-        let headerSize = 32, entrySize = 32
-        var table = ByteWriter()
-        var offset = align(headerSize + entrySize * sections.count)
-        var body: [any ContiguousBytes] = []
-        for (i, (tag, bytes)) in sections.enumerated() {
-            let length = bytes.withUnsafeBytes { $0.count }
-            table.data.append(contentsOf: Array(tag.utf8))
-            table.u32(0)
-            table.u64(UInt64(offset))
-            table.u64(UInt64(length))
-            table.u64(bytes.withUnsafeBytes { checksum64($0) })
-            body.append(bytes)
-            // Padding between sections only: the file ends with the last section's last byte.
-            guard i + 1 < sections.count else { break }
-            let start = align(offset + length)
-            body.append(Data(count: start - offset - length))
-            offset = start
-        }
-        var header = ByteWriter()
-        header.data.append(magic)
-        header.u32(formatVersion)
-        header.u32(endianMark)
-        header.u32(UInt32(sections.count))
-        header.u32(0)
-        header.u64(checksum64(table.data))
-        var head = header.data
-        head.append(table.data)
-        head.append(Data(count: align(head.count) - head.count))
-        return [head] + body
+        var stats = ByteWriter()
+        stats.u64(UInt64(lexical.live))
+        stats.u32(lexical.averageLength.bitPattern)
+        return [("CONF", config), ("FILE", files.data), ("SEGS", segments.data), ("LATN", latent.data),
+                ("LSTA", stats.data), ("DFRQ", lexical.df), ("LINV", lexical.inverseDivisors),
+                ("LMAX", lexical.maxWeights), ("LMIN", lexical.minWeights)]
     }
-
-    /// An array's bytes as the file stores them (little-endian).
-    static func raw<T: FixedWidthInteger>(_ a: [T]) -> any ContiguousBytes {
-        #if _endian(little)
-        return ArrayBytes(array: a)
-        #else
-        var w = ByteWriter(); w.array(a); return w.data
-        #endif
-    }
-
-    static func raw(_ a: [Float]) -> any ContiguousBytes {
-        #if _endian(little)
-        return ArrayBytes(array: a)
-        #else
-        var w = ByteWriter(); w.floats(a); return w.data
-        #endif
-    }
-
-    static func align(_ n: Int) -> Int { (n + 63) & ~63 }
 
     // MARK: Reading
 
-    /// True when an index file exists in `folder`.
+    /// True when an index exists in `folder`.
     public static func exists(in folder: String) -> Bool {
         FileManager.default.fileExists(atPath: folder + "/" + fileName)
     }
 
-    /// Opens the index in `folder`, checking every section's checksum.
+    /// Opens the index in `folder`: the root is read and checked whole, segments are mapped and
+    /// their small sections checked; text, postings and vectors are checked as they are first read.
     public static func read(from folder: String) throws -> CorpusIndex {
         let path = folder + "/" + fileName
         guard FileManager.default.fileExists(atPath: path) else { throw Problem.missing(path) }
-        let data = try map(path)
-        do {
-            return try decode(data, path: path)
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw Problem.damaged(path, "truncated or inconsistent")
+        // A writer may commit and remove the files of the root just read: read the new root.
+        var attempt = 0
+        while true {
+            do {
+                return try decode(folder: folder)
+            } catch SegmentGone.gone where attempt < 3 {
+                attempt += 1
+            } catch SegmentGone.gone {
+                throw Problem.damaged(path, "a file it refers to is missing")
+            } catch let problem as Problem {
+                throw problem
+            } catch {
+                throw Problem.damaged(path, "truncated or inconsistent")
+            }
         }
     }
 
-    /// The file's bytes, memory-mapped read-only: opening reads only the pages that are used.
-    static func map(_ path: String) throws -> Data {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw Problem.damaged(path, "cannot be opened: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw Problem.damaged(path, "cannot be read") }
-        let size = Int(st.st_size)
-        guard size > 0 else { return Data() }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw Problem.damaged(path, "cannot be mapped: \(String(cString: strerror(errno)))")
-        }
-        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
-    }
+    private enum SegmentGone: Error { case gone }
 
-    static func decode(_ data: Data, path: String) throws -> CorpusIndex {
-        var header = ByteReader(data, range: 0..<data.count)
-        guard data.count >= 32, try header.bytes(8) == magic else { throw Problem.damaged(path, "not a lore index") }
-        let version = try header.u32()
-        let mark = try header.u32()
-        guard mark == endianMark else { throw Problem.incompatible(path, "written with another byte order") }
-        guard version == formatVersion else {
-            throw Problem.incompatible(path, "format version \(version), this lore reads version \(formatVersion)")
-        }
-        let count = Int(try header.u32())
-        _ = try header.u32()
-        let tableSum = try header.u64()
-        guard count < 1024, 32 + 32 * count <= data.count else { throw Problem.damaged(path, "bad section table") }
-        let tableRange = 32..<(32 + 32 * count)
-        guard checksum64(data, tableRange) == tableSum else { throw Problem.damaged(path, "section table checksum") }
-        var table = ByteReader(data, range: tableRange)
-        var sections: [String: Range<Int>] = [:]
-        for _ in 0..<count {
-            let tag = String(decoding: try table.bytes(4), as: UTF8.self)
-            _ = try table.u32()
-            let offset = Int(try table.u64()), length = Int(try table.u64()), sum = try table.u64()
-            guard offset >= 0, length >= 0, offset + length <= data.count else {
-                throw Problem.damaged(path, "section \(tag) runs past the end of the file (truncated?)")
-            }
-            guard checksum64(data, offset..<(offset + length)) == sum else {
-                throw Problem.damaged(path, "section \(tag) checksum")
-            }
-            sections[tag] = offset..<(offset + length)
-        }
-        func section(_ tag: String) throws -> ByteReader {
-            guard let r = sections[tag] else { throw Problem.damaged(path, "section \(tag) is missing") }
-            return ByteReader(data, range: r)
-        }
-        func length(_ tag: String) -> Int { sections[tag]?.count ?? 0 }
-
-        let confRange = try section("CONF")
+    static func decode(folder: String) throws -> CorpusIndex {
+        let root = try SectionFile.open(folder + "/" + fileName, magic: magic)
+        let path = root.path
+        try root.verify(Array(root.sections.keys))
         let config: IndexConfig
-        do { config = try JSONDecoder().decode(IndexConfig.self, from: data.subdata(in: confRange.position..<confRange.end)) } catch {
+        do { config = try JSONDecoder().decode(IndexConfig.self, from: try root.data("CONF")) } catch {
             throw Problem.incompatible(path, "unknown configuration")
         }
         guard (4...24).contains(config.dimensionBits) else { throw Problem.incompatible(path, "dimension 2^\(config.dimensionBits)") }
+        let d = config.dimensions
 
-        var fr = try section("FILE")
+        var sr = try root.reader("SEGS")
+        let segmentCount = Int(try sr.u64())
+        guard segmentCount <= 1 << 20 else { throw Problem.damaged(path, "segment list") }
+        var segments: [Segment] = []
+        for _ in 0..<segmentCount {
+            let name = try sr.string(), count = Int(try sr.u64())
+            guard generationOf(name) != nil, !name.contains("/") else { throw Problem.damaged(path, "segment list") }
+            let segment: Segment
+            do { segment = try Segment.open(name, in: folder, dimensions: d) } catch Problem.missing { throw SegmentGone.gone }
+            guard segment.count == count else { throw Problem.damaged(path, "segment \(name) does not match the index") }
+            segments.append(segment)
+        }
+        let slots = segments.reduce(0) { $0 + $1.count }
+
+        var fr = try root.reader("FILE")
         let fileCount = Int(try fr.u64())
-        guard fileCount <= data.count else { throw ByteReader.Truncated() }
+        guard fileCount <= root.file.size else { throw ByteReader.Truncated() }
         var files: [ManifestEntry] = []
         files.reserveCapacity(fileCount)
         for _ in 0..<fileCount {
-            files.append(ManifestEntry(path: try fr.string(), size: try fr.i64(), mtimeNanos: try fr.i64(),
-                                       contentHash: try fr.u64(), firstPassage: Int(try fr.u64()),
-                                       passageCount: Int(try fr.u64())))
+            let entry = ManifestEntry(path: try fr.string(), size: try fr.i64(), mtimeNanos: try fr.i64(),
+                                      contentHash: try fr.u64(), firstPassage: Int(try fr.u64()),
+                                      passageCount: Int(try fr.u64()))
+            guard entry.firstPassage + entry.passageCount <= slots else { throw Problem.damaged(path, "manifest") }
+            files.append(entry)
         }
 
-        let recordBytes = 32
-        let passageCount = length("PREC") / recordBytes
-        var rr = try section("PREC")
-        var records: [PassageStore.Record] = []
-        records.reserveCapacity(passageCount)
-        let blobRange = try section("PTXT")
-        let blobLength = blobRange.end - blobRange.position
-        var sr = try section("PSRC")
-        let sourceCount = Int(try sr.u64())
-        guard sourceCount <= data.count else { throw ByteReader.Truncated() }
-        var sources: [String] = []
-        for _ in 0..<sourceCount { sources.append(try sr.string()) }
-        for _ in 0..<passageCount {
-            let offset = try rr.u64()
-            let f = try rr.array(6, of: UInt32.self)
-            guard Int(offset) + Int(f[0]) + Int(f[1]) <= blobLength, Int(f[4]) < sourceCount else {
-                throw Problem.damaged(path, "passage records are inconsistent")
-            }
-            records.append(PassageStore.Record(offset: offset, titleLength: f[0], textLength: f[1], firstLine: f[2],
-                                               lastLine: f[3], source: f[4], reserved: f[5]))
-        }
-        let passages = PassageStore(records: records, sources: sources,
-                                    blob: data[blobRange.position..<blobRange.end])
+        var st = try root.reader("LSTA")
+        let live = Int(try st.u64())
+        let averageLength = Float(bitPattern: try st.u32())
+        let inverse = try root.column("LINV", count: slots, of: Float.self)
+        let lexical = LexicalModel(dimensions: d, weighting: config.weighting, segments: segments, live: live,
+                                   df: try root.column("DFRQ", count: d, of: UInt32.self), inverseDivisors: inverse,
+                                   averageLength: averageLength, maxWeights: try root.column("LMAX", count: d, of: Float.self),
+                                   minWeights: try root.column("LMIN", count: d, of: Float.self))
+        guard files.reduce(0, { $0 + $1.passageCount }) == live else { throw Problem.damaged(path, "manifest") }
 
-        var or = try section("COFF"), ir = try section("CIDX"), vr = try section("CVAL")
-        let offsets = try or.array(length("COFF") / 8, of: UInt64.self).map { Int($0) }
-        let indices = try ir.array(length("CIDX") / 4, of: UInt32.self)
-        let values = try vr.floats(length("CVAL") / 4)
-        guard offsets.count == passageCount + 1, offsets.first == 0, offsets.last == indices.count,
-              values.count == indices.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
-              indices.allSatisfy({ Int($0) < config.dimensions }) else {
-            throw Problem.damaged(path, "term counts are inconsistent")
-        }
-        let counts = SparseRows(offsets: offsets, indices: indices, values: values)
-
+        var lr = try root.reader("LATN")
+        let latentName = try lr.string()
+        let changedSinceFit = Int(try lr.u64())
         var latent: LatentModel? = nil
-        if sections["LROW"] != nil {
-            var lr = try section("LROW"), lb = try section("LBAS"), lv = try section("LVEC")
-            let rank = Int(try lr.u64())
-            let changedSinceFit = Int(try lr.u64())
-            let featureRow = try lr.array(config.dimensions, of: Int32.self)
+        if !latentName.isEmpty {
+            guard generationOf(latentName) != nil, !latentName.contains("/") else { throw Problem.damaged(path, "latent file name") }
+            let file: SectionFile
+            do { file = try SectionFile.open(folder + "/" + latentName, magic: latentMagic) } catch Problem.missing { throw SegmentGone.gone }
+            try file.verify(["LROW", "LBAS"])
+            var rows = try file.reader("LROW")
+            let rank = Int(try rows.u64())
+            let featureRow = try rows.array(d, of: Int32.self)
             let used = featureRow.filter { $0 >= 0 }.count
-            guard featureRow.allSatisfy({ Int($0) < used }) else { throw Problem.damaged(path, "latent layer rows") }
-            guard rank > 0, length("LBAS") == used * rank * 4, length("LVEC") == passageCount * rank * 4 else {
-                throw Problem.damaged(path, "latent layer sizes")
+            guard featureRow.allSatisfy({ Int($0) < used }), rank > 0,
+                  segments.allSatisfy({ $0.rank == rank || $0.count == 0 }) else {
+                throw Problem.damaged(file.path, "latent layer sizes")
             }
-            latent = LatentModel(rank: rank, featureRow: featureRow, basis: try lb.floats(used * rank),
-                                 passageVectors: try lv.floats(passageCount * rank), changedSinceFit: changedSinceFit)
+            latent = LatentModel(rank: rank, featureRow: featureRow, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
+                                 changedSinceFit: changedSinceFit)
         }
-        let d = config.dimensions
-        var st = try section("LSTA"), ir2 = try section("LIDF"), dr = try section("LDIV")
-        var por = try section("POFF"), ppr = try section("PPAS"), pwr = try section("PWGT")
-        let averageLength = try st.floats(1)[0]
-        let idf = try ir2.floats(d)
-        let divisors = try dr.floats(passageCount)
-        let postingOffsets = try por.array(d + 1, of: UInt64.self).map { Int($0) }
-        let postingPassages = try ppr.array(indices.count, of: UInt32.self)
-        let postingWeights = try pwr.floats(indices.count)
-        guard postingOffsets.first == 0, postingOffsets.last == indices.count,
-              zip(postingOffsets, postingOffsets.dropFirst()).allSatisfy({ $0 <= $1 }),
-              postingPassages.allSatisfy({ Int($0) < passageCount }) else {
-            throw Problem.damaged(path, "postings are inconsistent")
-        }
-        let lexical = LexicalModel(passages: passageCount, dimensions: d, weighting: config.weighting, idf: idf,
-                                   divisors: divisors, averageLength: averageLength, postingOffsets: postingOffsets,
-                                   postingPassages: postingPassages, postingWeights: postingWeights)
-        return CorpusIndex(config: config, files: files, passages: passages, counts: counts, lexical: lexical, latent: latent)
+        return CorpusIndex(config: config, files: files, lexical: lexical, latent: latent,
+                           latentName: latent == nil ? nil : latentName)
     }
-
 }
 
 /// An array's memory seen as bytes, without copying it.

@@ -55,18 +55,29 @@ public struct IndexStore {
         return Opened(index: index, reason: reason, report: report)
     }
 
+    /// Runs `body` on `index`. Index data is checked as it is read: when `body` finds it damaged
+    /// and the corpus is there, the index is rebuilt (saying so on `warn`) and `body` runs again
+    /// on the new one; without the corpus the damage is reported.
+    public func reading<T>(_ index: CorpusIndex, warn: (String) -> Void = { _ in },
+                           _ body: (CorpusIndex) throws -> T) throws -> T {
+        do {
+            return try body(index)
+        } catch let problem as IndexFile.Problem {
+            guard FileManager.default.fileExists(atPath: corpusPath) else { throw problem }
+            warn("\(problem)".replacingOccurrences(of: "run `lore index --rebuild` to build it again", with: "rebuilding it"))
+            let (rebuilt, _) = try build(config: index.config, previous: nil, warn: warn)
+            return try body(rebuilt)
+        }
+    }
+
     /// Builds (or, given `previous`, refreshes) the index and writes it atomically under the lock.
     public func build(config: IndexConfig, previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
         try FileManager.default.createDirectory(atPath: indexPath, withIntermediateDirectories: true)
         return try withLock {
-            // Only a writer holding the lock makes temporary files: any left now are from a
-            // writer that was killed before its rename.
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: indexPath)) ?? [] where name.hasSuffix(".lore-tmp") {
-                try? FileManager.default.removeItem(atPath: indexPath + "/" + name)
-            }
             let start = DispatchTime.now().uptimeNanoseconds
             var (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous, warn: warn)
-            try IndexFile.write(index, to: indexPath)
+            // Files left by a writer killed before its commit are removed by this commit.
+            index = try IndexFile.write(index, to: indexPath)
             // The time reported covers the whole refresh: reading, embedding, deriving, writing.
             report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             return (index, report)

@@ -15,65 +15,34 @@ public struct LatentModel: Sendable {
     public let featureRow: [Int32]
     /// Right singular vectors, row-major (used features × rank).
     public let basis: [Float]
-    /// Projected passages, row-major (passages × rank), each row of unit length (or zero).
-    public let passageVectors: [Float]
-    /// Passages added, edited or removed since the basis was fitted (see `refreshed`).
+    /// Passages added, edited or removed since the basis was fitted. Up to `exactRefitBelow`
+    /// passages, or once this exceeds `refitAfterChange` of the index, a refresh is a full build
+    /// (the basis is fitted again); otherwise the basis is kept: unchanged passages keep their
+    /// vectors, new and edited ones are projected onto it (folded in).
     public let changedSinceFit: Int
 
-    public init(rank: Int, featureRow: [Int32], basis: [Float], passageVectors: [Float], changedSinceFit: Int) {
+    public init(rank: Int, featureRow: [Int32], basis: [Float], changedSinceFit: Int) {
         self.rank = rank
         self.featureRow = featureRow
         self.basis = basis
-        self.passageVectors = passageVectors
         self.changedSinceFit = changedSinceFit
     }
 
-    /// Fits the basis on the weighted passages (at most `fitSample` of them, evenly spaced) and
-    /// projects every passage. Returns nil when the collection is too small for a basis.
-    public init?(lexical: LexicalModel, counts: SparseRows, config: IndexConfig.Latent) {
-        let n = counts.count
-        let sampleSize = min(n, max(config.fitSample, 1))
-        var sample = SparseRows()
-        for s in 0..<sampleSize { sample.append(lexical.weightedRow(s * n / sampleSize, counts: counts)) }
-        guard let (featureRow, basis, k) = Self.fit(sample, dimensions: lexical.dimensions, config: config) else { return nil }
-        var vectors = [Float]()
-        vectors.reserveCapacity(n * k)
-        let chunk = 8192
-        for start in stride(from: 0, to: n, by: chunk) {
-            let rows = lexical.weightedRows(start..<min(start + chunk, n), counts: counts)
-            vectors += Self.project(rows, featureRow: featureRow, basis: basis, rank: k)
-        }
-        self.init(rank: k, featureRow: featureRow, basis: basis, passageVectors: vectors, changedSinceFit: 0)
+    /// Fits the basis on weighted passage rows (a sample of the collection). Returns nil when
+    /// the sample is too small for a basis.
+    public init?(fittedOn sample: SparseRows, dimensions: Int, config: IndexConfig.Latent) {
+        guard let (featureRow, basis, k) = Self.fit(sample, dimensions: dimensions, config: config) else { return nil }
+        self.init(rank: k, featureRow: featureRow, basis: basis, changedSinceFit: 0)
     }
 
-    /// The layer for a refreshed index. Up to `exactRefitBelow` passages, or once the passages
-    /// changed since the fit exceed `refitAfterChange` of the index, the basis is fitted again (so
-    /// the result equals a full build). Otherwise the stored basis is kept: unchanged passages keep
-    /// their vectors, new and edited ones are projected onto the basis (folded in).
-    func refreshed(lexical: LexicalModel, counts: SparseRows, reused: [Int?], previousCount: Int,
-                   config: IndexConfig.Latent) -> LatentModel? {
-        let n = counts.count
-        let kept = reused.compactMap { $0 }.count
-        let changed = changedSinceFit + (n - kept) + (previousCount - kept)
-        if n <= config.exactRefitBelow || Float(changed) > config.refitAfterChange * Float(n) {
-            return LatentModel(lexical: lexical, counts: counts, config: config)
-        }
-        var vectors = [Float](repeating: 0, count: n * rank)
-        var fresh: [Int] = []
-        for (i, old) in reused.enumerated() {
-            if let old {
-                for j in 0..<rank { vectors[i * rank + j] = passageVectors[old * rank + j] }
-            } else {
-                fresh.append(i)
-            }
-        }
-        var rows = SparseRows()
-        for i in fresh { rows.append(lexical.weightedRow(i, counts: counts)) }
-        let projected = Self.project(rows, featureRow: featureRow, basis: basis, rank: rank)
-        for (r, i) in fresh.enumerated() {
-            for j in 0..<rank { vectors[i * rank + j] = projected[r * rank + j] }
-        }
-        return LatentModel(rank: rank, featureRow: featureRow, basis: basis, passageVectors: vectors, changedSinceFit: changed)
+    /// The same basis with another count of changes since the fit.
+    func with(changedSinceFit: Int) -> LatentModel {
+        LatentModel(rank: rank, featureRow: featureRow, basis: basis, changedSinceFit: changedSinceFit)
+    }
+
+    /// Weighted rows projected onto the basis, unit length (passages × rank, row-major).
+    func project(_ rows: SparseRows) -> [Float] {
+        Self.project(rows, featureRow: featureRow, basis: basis, rank: rank)
     }
 
     /// Projects weighted rows onto the basis (features the basis lacks are dropped), unit length.
@@ -168,32 +137,39 @@ public struct LatentModel: Sendable {
         return out
     }
 
-    /// scores += scale × (passage vectors · q), one `cblas_sgemv` over the dense matrix.
-    public func accumulate(_ q: [Float], scale: Float, into scores: inout [Float]) {
-        let n = passageVectors.count / max(rank, 1)
-        guard n > 0 else { return }
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(rank), scale, passageVectors, Int32(rank),
-                    q, 1, 1, &scores, 1)
-    }
-
-    /// scores[p] += scale × (passage p's vector · q) for the given passages only.
-    public func rescore(_ passages: [Int], query q: [Float], scale: Float, into scores: UnsafeMutableBufferPointer<Float>) {
-        passageVectors.withUnsafeBufferPointer { v in
-            for p in passages {
-                scores[p] += scale * cblas_sdot(Int32(rank), v.baseAddress! + p * rank, 1, q, 1)
+    /// For a batch of projected queries, scores (queries × slots, row-major) += scale × Q·Pᵀ over
+    /// every segment's vectors: one `cblas_sgemv` per segment for one query, one `cblas_sgemm` for
+    /// a batch. Dead slots hold -infinity and stay there.
+    func accumulate(_ queries: [[Float]], scale: Float, over lexical: LexicalModel, into scores: inout [Float]) throws {
+        guard !queries.isEmpty else { return }
+        let slots = lexical.slots
+        let q = queries.flatMap { $0 }
+        for (s, segment) in lexical.segments.enumerated() where segment.count > 0 {
+            try segment.checkAllVectors()
+            let base = lexical.bases[s]
+            scores.withUnsafeMutableBufferPointer { out in
+                let c = out.baseAddress! + base
+                if queries.count == 1 {
+                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(segment.count), Int32(rank), scale,
+                                segment.vectors.buffer.baseAddress, Int32(rank), q, 1, 1, c, 1)
+                } else {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queries.count), Int32(segment.count),
+                                Int32(rank), scale, q, Int32(rank), segment.vectors.buffer.baseAddress, Int32(rank), 1,
+                                c, Int32(slots))
+                }
             }
         }
     }
 
-    /// For a batch of projected queries, scores (queries × passages, row-major) += scale × Q·Pᵀ:
-    /// one `cblas_sgemm` (or `cblas_sgemv` for a batch of one).
-    public func accumulate(_ queries: [[Float]], scale: Float, into scores: inout [Float]) {
-        if queries.count == 1 { return accumulate(queries[0], scale: scale, into: &scores) }
-        let n = passageVectors.count / max(rank, 1)
-        guard n > 0, !queries.isEmpty else { return }
-        let q = queries.flatMap { $0 }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queries.count), Int32(n), Int32(rank), scale,
-                    q, Int32(rank), passageVectors, Int32(rank), 1, &scores, Int32(n))
+    /// scores[p] += scale × (passage p's vector · q) for the given slots only.
+    func rescore(_ slots: [Int], query q: [Float], scale: Float, over lexical: LexicalModel,
+                 into scores: UnsafeMutableBufferPointer<Float>) throws {
+        var s = 0
+        for p in slots.sorted() {
+            while lexical.bases[s + 1] <= p { s += 1 }
+            let v = try lexical.segments[s].vector(p - lexical.bases[s])
+            scores[p] += scale * cblas_sdot(Int32(rank), v, 1, q, 1)
+        }
     }
 
     // MARK: - Linear algebra helpers

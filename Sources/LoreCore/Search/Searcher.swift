@@ -45,43 +45,44 @@ public final class Searcher {
     public var analyzer: Analyzer { embedder.textAnalyzer }
 
     /// The best `k` passages for `question`, best first; passages scoring 0 or less are left out.
-    public func search(_ question: String, k: Int) -> [SearchResult] {
-        hits(for: question, k: k).enumerated().map { rank, hit in
-            SearchResult(rank: rank + 1, score: hit.score, passage: index.passages[hit.passage], passageIndex: hit.passage)
+    /// Throws when the index data read turns out damaged.
+    public func search(_ question: String, k: Int) throws -> [SearchResult] {
+        try hits(for: question, k: k).enumerated().map { rank, hit in
+            SearchResult(rank: rank + 1, score: hit.score, passage: try index.passage(hit.passage), passageIndex: hit.passage)
         }
     }
 
     /// The exact top `k` hits for `question`.
-    public func hits(for question: String, k: Int) -> [Hit] {
-        hits(for: [question], k: k)[0]
+    public func hits(for question: String, k: Int) throws -> [Hit] {
+        try hits(for: [question], k: k)[0]
     }
 
     /// The exact top `k` hits of each question, scored as one batch: the latent layer's products
     /// become one `cblas_sgemm` instead of a `cblas_sgemv` per question. Same hits as one by one.
-    public func hits(for questions: [String], k: Int) -> [[Hit]] {
+    public func hits(for questions: [String], k: Int) throws -> [[Hit]] {
         var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
         var queries = questions.map { index.lexical.queryVector(embedder.counts(query: $0)) }
         lap(&clock, \.tokenize)
         if isLexicalOnly {
             // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
-            let result = queries.map { index.lexical.topK($0, k: k) }
+            let result = try queries.map { try index.lexical.topK($0, k: k) }
             lap(&clock, \.lexical)
             profile?.queries += questions.count
             return result
         }
-        let n = index.passages.count
+        let n = index.slots
         var matrix = [Float](repeating: 0, count: n * queries.count)
-        score(queries, into: &matrix, clock: &clock)
+        try score(queries, into: &matrix, clock: &clock)
         let feedback = index.config.feedback
         if feedback.documents > 0 {
             for (b, q) in queries.enumerated() where !q.isEmpty {
                 let top = matrix.withUnsafeBufferPointer {
                     TopK.select(UnsafeBufferPointer(rebasing: $0[(b * n)..<((b + 1) * n)]), k: feedback.documents, above: 0)
                 }
-                if !top.isEmpty { queries[b] = expand(q, with: top.map(\.passage), beta: feedback.beta, terms: feedback.terms) }
+                if !top.isEmpty { queries[b] = try expand(q, with: top.map(\.passage), beta: feedback.beta, terms: feedback.terms) }
             }
             lap(&clock, \.feedback)
-            score(queries, into: &matrix, clock: &clock)
+            try score(queries, into: &matrix, clock: &clock)
         }
         let result = queries.indices.map { b -> [Hit] in
             guard !queries[b].isEmpty else { return [] }
@@ -110,14 +111,12 @@ public final class Searcher {
     }
 
     /// Fills row b of `matrix` (queries × passages) with every passage's fused score for query b.
-    private func score(_ queries: [SparseVector], into matrix: inout [Float], clock: inout UInt64?) {
-        let n = index.passages.count
+    private func score(_ queries: [SparseVector], into matrix: inout [Float], clock: inout UInt64?) throws {
+        let n = index.slots
         let latentWeight: Float = index.latent == nil ? 0 : index.config.latent.weight
-        for i in matrix.indices { matrix[i] = 0 }
-        matrix.withUnsafeMutableBufferPointer { m in
+        try matrix.withUnsafeMutableBufferPointer { m in
             for (b, q) in queries.enumerated() {
-                var row = UnsafeMutableBufferPointer(rebasing: m[(b * n)..<((b + 1) * n)])
-                index.lexical.accumulate(q, scale: 1 - latentWeight, into: &row)
+                try index.lexical.score(q, scale: 1 - latentWeight, into: UnsafeMutableBufferPointer(rebasing: m[(b * n)..<((b + 1) * n)]))
             }
         }
         lap(&clock, \.lexical)
@@ -126,26 +125,27 @@ public final class Searcher {
         let projected = queries.map(latent.project)
         let candidates = index.config.latent.candidates
         guard candidates > 0, n > 10 * candidates else {
-            latent.accumulate(projected, scale: latentWeight, into: &matrix)
+            try latent.accumulate(projected, scale: latentWeight, over: index.lexical, into: &matrix)
             return
         }
         // Rescore the lexical candidates only: one dot product of `rank` floats each.
-        matrix.withUnsafeMutableBufferPointer { m in
+        try matrix.withUnsafeMutableBufferPointer { m in
             for b in queries.indices {
                 let row = UnsafeMutableBufferPointer(rebasing: m[(b * n)..<((b + 1) * n)])
-                let best = TopK.select(UnsafeBufferPointer(row), k: candidates)
-                latent.rescore(best.map(\.passage), query: projected[b], scale: latentWeight, into: row)
+                let best = TopK.select(UnsafeBufferPointer(row), k: candidates, above: -.infinity)
+                try latent.rescore(best.map(\.passage), query: projected[b], scale: latentWeight, over: index.lexical, into: row)
             }
         }
     }
 
     /// Rocchio: q' = q + β · mean of the feedback passages' vectors, keeping q's terms and the
     /// `terms` heaviest added ones (all when 0), back to unit length.
-    func expand(_ query: SparseVector, with passages: [Int], beta: Float, terms: Int) -> SparseVector {
+    func expand(_ query: SparseVector, with passages: [Int], beta: Float, terms: Int) throws -> SparseVector {
         var sum: [UInt32: Float] = [:]
         let share = beta / Float(passages.count)
         for p in passages {
-            let row = index.lexical.weightedRow(p, counts: index.counts)
+            let input = try index.embeddingInput(p)
+            let row = index.lexical.weightedRow(embedder.counts(title: input.title, body: input.body), slot: p)
             for (f, v) in zip(row.indices, row.values) { sum[f, default: 0] += share * v }
         }
         var added = sum

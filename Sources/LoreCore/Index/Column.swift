@@ -1,0 +1,87 @@
+import Foundation
+
+/// A file mapped read-only into memory. Pages are read when first touched, so opening a large
+/// index costs only what is looked at.
+final class MappedFile: @unchecked Sendable {
+    let path: String
+    let base: UnsafeRawPointer?
+    let size: Int
+
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw IndexFile.Problem.missing(path) }
+            throw IndexFile.Problem.damaged(path, "cannot be opened: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IndexFile.Problem.damaged(path, "cannot be read") }
+        size = Int(st.st_size)
+        guard size > 0 else { base = nil; return }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw IndexFile.Problem.damaged(path, "cannot be mapped: \(String(cString: strerror(errno)))")
+        }
+        base = UnsafeRawPointer(p)
+    }
+
+    deinit { if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) } }
+
+    /// Bytes `range`, in place.
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// Bytes `range` as `Data` that shares the mapping and keeps it alive.
+    func data(_ range: Range<Int>) -> Data {
+        guard let base, !range.isEmpty else { return Data() }
+        return Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base + range.lowerBound), count: range.count,
+                    deallocator: .custom { _, _ in withExtendedLifetime(self) {} })
+    }
+}
+
+/// A read-only array used in place: either held in memory (a fresh build) or a section of a
+/// mapped index file (an opened index), so opening copies nothing.
+struct Column<T>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<T>
+    private let owner: AnyObject?
+
+    init(_ array: [T]) {
+        let box = Storage(array)
+        owner = box
+        buffer = UnsafeBufferPointer(box.pointer)
+    }
+
+    /// Elements of a mapped section; the section starts on a 64-byte boundary.
+    init(_ file: MappedFile, _ range: Range<Int>) {
+        let raw = file.bytes(range)
+        owner = file
+        buffer = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: T.self),
+                                     count: range.count / MemoryLayout<T>.stride)
+    }
+
+    init() { self.init([]) }
+
+    var count: Int { buffer.count }
+    @inline(__always) subscript(i: Int) -> T { buffer[i] }
+    var array: [T] { Array(buffer) }
+
+    private final class Storage {
+        let pointer: UnsafeMutableBufferPointer<T>
+        init(_ array: [T]) {
+            pointer = .allocate(capacity: array.count)
+            _ = pointer.initialize(from: array)
+        }
+        deinit {
+            pointer.deinitialize()
+            pointer.deallocate()
+        }
+    }
+}
+
+extension Column: ContiguousBytes {
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(buffer))
+    }
+}

@@ -1,0 +1,262 @@
+import Foundation
+
+/// An immutable slice of the index: some passages (records and text), their postings
+/// (feature-major: for each hashed dimension used, the passages holding it and their signed tf
+/// weights) and their latent vectors. A full build writes one segment; a refresh adds one for
+/// the notes that changed and leaves the others untouched on disk, so its cost follows the edit.
+///
+/// Postings hold tf weights only: idf and each passage's norm move whenever any note changes,
+/// so they live in the collection statistics (`LexicalModel`) and are applied at query time.
+///
+/// An opened segment is used in place from its mapped file. Opening checks the small sections;
+/// the large ones (text, postings, vectors) carry a checksum per passage, per dimension and per
+/// vector, checked the first time each is read, so a question reads only what it touches and
+/// damaged data is reported, never scored.
+public final class Segment: @unchecked Sendable {
+    /// File name in the index folder.
+    public let name: String
+    public let passages: PassageStore
+    /// Hashed dimensions with postings, increasing.
+    let dims: Column<UInt32>
+    /// Dimension `dims[j]` holds postings `offsets[j]..<offsets[j+1]`.
+    let offsets: Column<UInt64>
+    /// Passage (within the segment) of each posting, increasing within a dimension.
+    let ids: Column<UInt32>
+    /// Signed tf weight of each posting.
+    let weights: Column<Float>
+    /// Latent vectors, row-major (passages × rank); empty without a latent layer.
+    let vectors: Column<Float>
+    let rank: Int
+    /// Lazy checks of a mapped segment (nil when built in memory): checksums and flags.
+    private let checks: Checks?
+
+    public var count: Int { passages.count }
+    var nonzeros: Int { ids.count }
+
+    init(name: String, passages: PassageStore, dims: Column<UInt32>, offsets: Column<UInt64>, ids: Column<UInt32>,
+         weights: Column<Float>, vectors: Column<Float>, rank: Int, checks: Checks? = nil) {
+        self.name = name
+        self.passages = passages
+        self.dims = dims
+        self.offsets = offsets
+        self.ids = ids
+        self.weights = weights
+        self.vectors = vectors
+        self.rank = rank
+        self.checks = checks
+    }
+
+    /// A segment of `passages` with hashed `counts` (one row per passage), weighted by `weighting`
+    /// (`averageLength` matters only for BM25 saturation, k1 > 0).
+    convenience init(name: String, passages: PassageStore, counts: SparseRows, weighting: IndexConfig.Weighting,
+                     averageLength: Float) {
+        let used = Self.usedDimensions(counts)
+        var slot = [Int32](repeating: -1, count: Int((used.last ?? 0)) + 1)
+        for (j, f) in used.enumerated() { slot[Int(f)] = Int32(j) }
+        var offsets = [UInt64](repeating: 0, count: used.count + 1)
+        for f in counts.indices { offsets[Int(slot[Int(f)]) + 1] += 1 }
+        for j in 0..<used.count { offsets[j + 1] += offsets[j] }
+        var cursor = offsets.map { Int($0) }
+        var ids = [UInt32](repeating: 0, count: counts.nonzeros)
+        var weights = [Float](repeating: 0, count: counts.nonzeros)
+        for i in 0..<counts.count {
+            let r = counts.offsets[i]..<counts.offsets[i + 1]
+            let lf = LexicalModel.lengthFactor(counts.values[r], weighting, averageLength)
+            for j in r {
+                let s = Int(slot[Int(counts.indices[j])])
+                ids[cursor[s]] = UInt32(i)
+                weights[cursor[s]] = LexicalModel.tfWeight(counts.values[j], weighting.k1, lf)
+                cursor[s] += 1
+            }
+        }
+        self.init(name: name, passages: passages, dims: Column(used), offsets: Column(offsets), ids: Column(ids),
+                  weights: Column(weights), vectors: Column(), rank: 0)
+    }
+
+    /// The same segment with latent vectors (passages × rank).
+    func with(vectors: [Float], rank: Int) -> Segment {
+        Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, weights: weights,
+                vectors: Column(vectors), rank: rank, checks: checks)
+    }
+
+    /// The same segment under another file name.
+    func with(name: String) -> Segment {
+        Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, weights: weights,
+                vectors: vectors, rank: rank, checks: checks)
+    }
+
+    /// True when the segment was opened from a file (not built in this process).
+    var isMapped: Bool { checks != nil }
+
+    private static func usedDimensions(_ counts: SparseRows) -> [UInt32] {
+        guard let top = counts.indices.max() else { return [] }
+        var seen = [Bool](repeating: false, count: Int(top) + 1)
+        for f in counts.indices { seen[Int(f)] = true }
+        return seen.indices.filter { seen[$0] }.map { UInt32($0) }
+    }
+
+    /// Where dimension `f`'s postings are (empty when the segment lacks it), checked on first use.
+    func postings(_ f: UInt32) throws -> Range<Int> {
+        var lo = 0, hi = dims.count
+        while lo < hi { let mid = (lo + hi) / 2; if dims[mid] < f { lo = mid + 1 } else { hi = mid } }
+        guard lo < dims.count, dims[lo] == f else { return 0..<0 }
+        let r = Int(offsets[lo])..<Int(offsets[lo + 1])
+        try checks?.postings(lo, r, self)
+        return r
+    }
+
+    /// Passage i, its bytes checked on first use.
+    func passage(_ i: Int) throws -> Passage {
+        try checks?.passage(i, self)
+        return passages[i]
+    }
+
+    /// What passage i was embedded from, its bytes checked on first use.
+    func embeddingInput(_ i: Int) throws -> (title: String, body: String) {
+        try checks?.passage(i, self)
+        return passages.embeddingInput(i)
+    }
+
+    /// Passage i's latent vector (`rank` floats), checked on first use.
+    func vector(_ i: Int) throws -> UnsafePointer<Float> {
+        try checks?.vector(i, self)
+        return vectors.buffer.baseAddress! + i * rank
+    }
+
+    /// Checks every vector once (before a scan of all of them).
+    func checkAllVectors() throws {
+        guard let checks else { return }
+        for i in 0..<count { try checks.vector(i, self) }
+    }
+
+    // MARK: Lazy checks
+
+    /// Checksums of the large sections' units and whether each was checked already. The flags
+    /// only go from 0 to 1, so concurrent readers at worst check a unit twice.
+    final class Checks: @unchecked Sendable {
+        let path: String
+        let passageSums: Column<UInt32>
+        let postingSums: Column<UInt64>
+        let vectorSums: Column<UInt32>
+        private let flags: UnsafeMutablePointer<UInt8>
+        private let dimsBase: Int, vectorsBase: Int
+
+        init(path: String, passageSums: Column<UInt32>, postingSums: Column<UInt64>, vectorSums: Column<UInt32>) {
+            self.path = path
+            self.passageSums = passageSums
+            self.postingSums = postingSums
+            self.vectorSums = vectorSums
+            dimsBase = passageSums.count
+            vectorsBase = dimsBase + postingSums.count
+            let total = vectorsBase + vectorSums.count
+            flags = .allocate(capacity: max(total, 1))
+            flags.initialize(repeating: 0, count: max(total, 1))
+        }
+
+        deinit { flags.deallocate() }
+
+        func damaged(_ what: String) -> Error { IndexFile.Problem.damaged(path, what) }
+
+        func postings(_ j: Int, _ r: Range<Int>, _ s: Segment) throws {
+            guard flags[dimsBase + j] == 0 else { return }
+            var h = checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(s.ids.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
+            h ^= checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(s.weights.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
+            guard h == postingSums[j] else { throw damaged("postings of dimension \(s.dims[j]) checksum") }
+            var last: Int64 = -1
+            for k in r {
+                let id = Int64(s.ids[k])
+                guard id > last, id < Int64(s.count) else { throw damaged("postings of dimension \(s.dims[j]) out of order") }
+                last = id
+            }
+            flags[dimsBase + j] = 1
+        }
+
+        func passage(_ i: Int, _ s: Segment) throws {
+            guard flags[i] == 0 else { return }
+            let r = s.passages.byteRange(i)
+            let sum = s.passages.blob.withUnsafeBytes { UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(rebasing: $0[r]))) }
+            guard sum == passageSums[i] else { throw damaged("text of passage \(i) checksum") }
+            flags[i] = 1
+        }
+
+        func vector(_ i: Int, _ s: Segment) throws {
+            guard flags[vectorsBase + i] == 0 else { return }
+            let raw = UnsafeRawBufferPointer(start: s.vectors.buffer.baseAddress! + i * s.rank, count: s.rank * 4)
+            guard UInt32(truncatingIfNeeded: checksum64(raw)) == vectorSums[i] else { throw damaged("latent vector \(i) checksum") }
+            flags[vectorsBase + i] = 1
+        }
+    }
+
+    // MARK: File
+
+    static let magic = "LORESEG\0"
+
+    /// The segment's sections (see docs/index-format.md).
+    func sections() -> [(String, any ContiguousBytes)] {
+        var head = ByteWriter()
+        head.u64(UInt64(count))
+        head.u64(UInt64(rank))
+        var sources = ByteWriter()
+        sources.u64(UInt64(passages.sources.count))
+        for s in passages.sources { sources.string(s) }
+        let passageSums: [UInt32] = passages.blob.withUnsafeBytes { blob in
+            (0..<count).map { UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(rebasing: blob[passages.byteRange($0)]))) }
+        }
+        let postingSums: [UInt64] = (0..<dims.count).map { j in
+            let r = Int(offsets[j])..<Int(offsets[j + 1])
+            return checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(ids.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
+                ^ checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(weights.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
+        }
+        let vectorSums: [UInt32] = (0..<(rank > 0 ? count : 0)).map { i in
+            UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(start: vectors.buffer.baseAddress! + i * rank, count: rank * 4)))
+        }
+        return [("SHDR", head.data), ("PREC", ArrayBytes(array: passages.records)), ("PSRC", sources.data),
+                ("PSUM", ArrayBytes(array: passageSums)), ("PTXT", passages.blob),
+                ("PDIM", dims), ("POFF", offsets), ("PCHK", ArrayBytes(array: postingSums)),
+                ("PPAS", ids), ("PWGT", weights), ("LSUM", ArrayBytes(array: vectorSums)), ("LVEC", vectors)]
+    }
+
+    /// The sections checked when a segment is opened: all but text, postings and vectors.
+    static let smallSections = ["SHDR", "PREC", "PSRC", "PSUM", "PDIM", "POFF", "PCHK", "LSUM"]
+
+    /// Opens segment `name` in `folder`.
+    static func open(_ name: String, in folder: String, dimensions: Int) throws -> Segment {
+        let f = try SectionFile.open(folder + "/" + name, magic: magic)
+        try f.verify(smallSections)
+        let damaged = { (why: String) in IndexFile.Problem.damaged(f.path, why) }
+        var head = try f.reader("SHDR")
+        let n = Int(try head.u64()), rank = Int(try head.u64())
+        guard n <= f.file.size, rank <= 4096 else { throw damaged("segment header") }
+        let records = try f.column("PREC", count: n, of: PassageStore.Record.self).array
+        var sr = try f.reader("PSRC")
+        let sourceCount = Int(try sr.u64())
+        guard sourceCount <= f.file.size else { throw damaged("sources") }
+        var sources: [String] = []
+        for _ in 0..<sourceCount { sources.append(try sr.string()) }
+        let blob = try f.data("PTXT")
+        for r in records {
+            guard Int(r.offset) + Int(r.titleLength) + Int(r.textLength) + Int(r.tagsLength) <= blob.count,
+                  Int(r.source) < sourceCount else { throw damaged("passage records are inconsistent") }
+        }
+        let dims = try f.column("PDIM", of: UInt32.self)
+        let offsets = try f.column("POFF", count: dims.count + 1, of: UInt64.self)
+        let ids = try f.column("PPAS", of: UInt32.self)
+        let weights = try f.column("PWGT", count: ids.count, of: Float.self)
+        var previous: Int64 = -1
+        for j in 0..<dims.count {
+            guard Int64(dims[j]) > previous, Int(dims[j]) < dimensions, offsets[j] <= offsets[j + 1] else {
+                throw damaged("postings are inconsistent")
+            }
+            previous = Int64(dims[j])
+        }
+        guard offsets[0] == 0, Int(offsets[dims.count]) == ids.count else { throw damaged("postings are inconsistent") }
+        let vectors = try f.column("LVEC", count: n * rank, of: Float.self)
+        let checks = Checks(path: f.path, passageSums: try f.column("PSUM", count: n, of: UInt32.self),
+                            postingSums: try f.column("PCHK", count: dims.count, of: UInt64.self),
+                            vectorSums: try f.column("LSUM", count: rank > 0 ? n : 0, of: UInt32.self))
+        let segment = Segment(name: name, passages: PassageStore(records: records, sources: sources, blob: blob),
+                              dims: dims, offsets: offsets, ids: ids, weights: weights, vectors: vectors, rank: rank,
+                              checks: checks)
+        return segment
+    }
+}
