@@ -17,29 +17,45 @@ final class TopKTests: XCTestCase {
     }
 }
 
+/// An index of one segment built from hashed counts, with placeholder passages.
+func lexicalModel(_ rows: SparseRows, config: IndexConfig) throws -> LexicalModel {
+    var config = config
+    config.latent.dimensions = 0
+    let passages = PassageStore((0..<rows.count).map { Passage(source: "\($0)", firstLine: 1, lastLine: 1, title: "", text: "") })
+    return try IndexBuilder.assemble(config: config, files: [], passages: passages, counts: rows).lexical
+}
+
 final class LexicalModelTests: XCTestCase {
-    private func model(_ texts: [String], config: IndexConfig = IndexConfig()) -> (LexicalModel, SparseRows) {
+    private struct Model {
+        let m: LexicalModel
+        let counts: SparseRows
+        var passages: Int { counts.count }
+        func row(_ i: Int) -> SparseVector { m.weightedRow(IndexBuilder.row(counts, i), slot: i) }
+    }
+
+    private func model(_ texts: [String], config: IndexConfig = IndexConfig()) throws -> (LexicalModel, Model) {
         let embedder = HashedEmbedder(config: config)
         var rows = SparseRows()
         for t in texts { rows.append(embedder.counts(title: "", body: t)) }
-        return (LexicalModel(counts: rows, config: config), rows)
+        let m = try lexicalModel(rows, config: config)
+        return (m, Model(m: m, counts: rows))
     }
 
-    func testPassageVectorsHaveUnitNormWithoutPivot() {
+    func testPassageVectorsHaveUnitNormWithoutPivot() throws {
         var plain = IndexConfig()
         plain.weighting.pivotSlope = 1
-        let (m, counts) = model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"], config: plain)
-        for i in 0..<m.passages {
-            let v = m.weightedRow(i, counts: counts).values
+        let (_, counts) = try model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"], config: plain)
+        for i in 0..<counts.passages {
+            let v = counts.row(i).values
             XCTAssertEqual(v.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
         }
     }
 
     /// Pivoted normalization: a vector of raw norm r is divided by (1-s)·mean r + s·r.
-    func testPivotedNormalization() {
+    func testPivotedNormalization() throws {
         var config = IndexConfig()
         config.weighting.pivotSlope = 0.5
-        let (m, counts) = model(["alpha", "alpha beta gamma delta epsilon zeta eta theta"], config: config)
+        let (m, counts) = try model(["alpha", "alpha beta gamma delta epsilon zeta eta theta"], config: config)
         let embedder = HashedEmbedder(config: config)
         func idf(_ w: String) -> Float { m.idf[Int(embedder.feature(w).index)] }
         // Each term occurs once (tf weight 1 + ln 1 = 1), so a raw norm is the root of the summed idf².
@@ -47,22 +63,22 @@ final class LexicalModelTests: XCTestCase {
         let r1 = (idf("alpha") * idf("alpha") + ["beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
             .map { idf($0) * idf($0) }.reduce(0, +)).squareRoot()
         let mean = (r0 + r1) / 2
-        func norm(_ i: Int) -> Float { m.weightedRow(i, counts: counts).values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        func norm(_ i: Int) -> Float { counts.row(i).values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         XCTAssertEqual(norm(0), r0 / (0.5 * mean + 0.5 * r0), accuracy: 1e-5)
         XCTAssertEqual(norm(1), r1 / (0.5 * mean + 0.5 * r1), accuracy: 1e-5)
         XCTAssertLessThan(norm(0), 1)
         XCTAssertGreaterThan(norm(1), 1)
     }
 
-    func testScoresAreCosinesAgainstBruteForce() {
+    func testScoresAreCosinesAgainstBruteForce() throws {
         let texts = ["the platform team shipped the vector database", "vector search latency", "offshore team mentoring"]
-        let (m, counts) = model(texts)
+        let (m, counts) = try model(texts)
         let embedder = HashedEmbedder(config: IndexConfig())
         let q = m.queryVector(embedder.counts(query: "vector team"))
         var scores = [Float](repeating: 0, count: 3)
-        m.accumulate(q, into: &scores)
+        try m.score(q, into: &scores)
         for i in 0..<3 {
-            let row = m.weightedRow(i, counts: counts)
+            let row = counts.row(i)
             var dot: Float = 0
             for (f, v) in zip(row.indices, row.values) {
                 if let j = q.indices.firstIndex(of: f) { dot += v * q.values[j] }
@@ -75,9 +91,9 @@ final class LexicalModelTests: XCTestCase {
 }
 
 /// MaxScore's top k equals scoring every passage and sorting, on random data with signed
-/// weights, skewed term frequencies and ties.
+/// weights, skewed term frequencies and ties, spread over several segments with dead slots.
 final class MaxScoreTests: XCTestCase {
-    func testTopKEqualsExhaustiveScoring() {
+    func testTopKEqualsExhaustiveScoring() throws {
         var rng = SplitMix64(seed: 11)
         var config = IndexConfig()
         config.dimensionBits = 10  // collisions and negative (signed) counts
@@ -94,7 +110,16 @@ final class MaxScoreTests: XCTestCase {
                 let keys = counts.keys.filter { counts[$0] != 0 }.sorted()
                 rows.append(SparseVector(indices: keys, values: keys.map { counts[$0]! }))
             }
-            let model = LexicalModel(counts: rows, config: config)
+            // Up to three segments; one slot in ten dead (an edited or deleted note).
+            let cuts = [0, Int(rng.next() % UInt64(n)), n].sorted()
+            let segments = zip(cuts, cuts.dropFirst()).map { lo, hi -> Segment in
+                var part = SparseRows()
+                part.append(rowsOf: rows, lo..<hi)
+                let passages = PassageStore((lo..<hi).map { Passage(source: "\($0)", firstLine: 1, lastLine: 1, title: "", text: "") })
+                return Segment(name: "", passages: passages, counts: part, weighting: config.weighting, averageLength: 1)
+            }
+            let alive = (0..<n).map { _ in rng.next() % 10 != 0 }
+            let model = try LexicalModel(segments: segments, alive: alive, config: config, averageLength: 1)
             for _ in 0..<30 {
                 var q: [UInt32: Float] = [:]
                 for _ in 0..<(1 + Int(rng.next() % 12)) { q[UInt32(min(rng.next() % 1024, rng.next() % 1024)), default: 0] += 1 }
@@ -102,8 +127,10 @@ final class MaxScoreTests: XCTestCase {
                 let query = model.queryVector(SparseVector(indices: keys, values: keys.map { q[$0]! }))
                 let k = 1 + Int(rng.next() % 20)
                 var scores = [Float](repeating: 0, count: n)
-                model.accumulate(query, into: &scores)
-                XCTAssertEqual(model.topK(query, k: k), TopK.select(scores, k: k, above: 0), "trial \(trial)")
+                try model.score(query, into: &scores)
+                let top = try model.topK(query, k: k)
+                XCTAssertEqual(top, TopK.select(scores, k: k, above: 0), "trial \(trial)")
+                XCTAssertTrue(top.allSatisfy { alive[$0.passage] })
             }
         }
     }

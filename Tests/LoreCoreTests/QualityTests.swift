@@ -11,7 +11,7 @@ final class QualityTests: XCTestCase {
 
     func testCranfieldDefaultsStayAboveTheFloors() throws {
         let collection = try BEIRCollection(folder: Self.cranfield)
-        let outcome = Evaluation(collection: collection, config: IndexConfig()).run()
+        let outcome = try Evaluation(collection: collection, config: IndexConfig()).run()
         let s = outcome.summary
         print(String(format: "cranfield defaults: nDCG@10 %.4f MAP@100 %.4f R@100 %.4f MRR@10 %.4f (%d queries)",
                      s.ndcg10, s.map100, s.recall100, s.mrr10, s.queries))
@@ -24,18 +24,24 @@ final class QualityTests: XCTestCase {
     func testTwoBuildsAreIdentical() throws {
         let collection = try BEIRCollection(folder: Self.cranfield)
         let config = IndexConfig()
-        func build() -> CorpusIndex {
+        let folders = [NSTemporaryDirectory() + "lore-a-" + UUID().uuidString, NSTemporaryDirectory() + "lore-b-" + UUID().uuidString]
+        defer { for f in folders { try? FileManager.default.removeItem(atPath: f) } }
+        for folder in folders {
             let embedder = HashedEmbedder(config: config)
             var counts = SparseRows()
             for d in collection.documents.prefix(600) { counts.append(embedder.counts(title: d.title, body: d.text)) }
             let passages = collection.documents.prefix(600).map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: "") }
-            return CorpusIndex(config: config, files: [], passages: PassageStore(passages), counts: counts)
+            let index = try IndexBuilder.assemble(config: config, files: [], passages: PassageStore(passages), counts: counts)
+            XCTAssertNotNil(index.latent)
+            try IndexFile.write(index, to: folder)
         }
-        let a = build(), b = build()
-        XCTAssertNotNil(a.latent)
-        XCTAssertEqual(a.latent?.basis, b.latent?.basis)
-        XCTAssertEqual(a.latent?.passageVectors, b.latent?.passageVectors)
-        XCTAssertEqual(IndexFile.encode(a), IndexFile.encode(b))
+        let names = try FileManager.default.contentsOfDirectory(atPath: folders[0]).sorted()
+        XCTAssertEqual(names, try FileManager.default.contentsOfDirectory(atPath: folders[1]).sorted())
+        XCTAssertEqual(names.count, 3)
+        for name in names {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folders[0] + "/" + name)),
+                           try Data(contentsOf: URL(fileURLWithPath: folders[1] + "/" + name)), name)
+        }
     }
 
     /// A batch (one sgemm) gives the same hits as the same questions one at a time (sgemv).
@@ -45,11 +51,12 @@ final class QualityTests: XCTestCase {
         var counts = SparseRows()
         for d in collection.documents { counts.append(embedder.counts(title: d.title, body: d.text)) }
         let passages = collection.documents.map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: "") }
-        let searcher = Searcher(index: CorpusIndex(config: IndexConfig(), files: [], passages: PassageStore(passages), counts: counts))
+        let searcher = Searcher(index: try IndexBuilder.assemble(config: IndexConfig(), files: [], passages: PassageStore(passages),
+                                                                 counts: counts))
         let questions = collection.queries.prefix(40).map(\.text)
-        let batch = searcher.hits(for: questions, k: 10)
+        let batch = try searcher.hits(for: questions, k: 10)
         for (q, hits) in zip(questions, batch) {
-            let single = searcher.hits(for: q, k: 10)
+            let single = try searcher.hits(for: q, k: 10)
             XCTAssertEqual(single.map(\.passage), hits.map(\.passage), q)
             for (x, y) in zip(single, hits) { XCTAssertEqual(x.score, y.score, accuracy: 1e-5) }
         }

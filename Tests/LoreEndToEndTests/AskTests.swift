@@ -82,16 +82,35 @@ final class AskTests: XCTestCase {
         r = try LoreProcess.run(["ask", "okapi", "--json"] + args)
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("lore: notes changed since the index was built: refreshing it\n"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("1 changed, 1 added, 0 removed: 2 passages embedded"), r.stderr)
+        // Below `exactRefitBelow` passages a refresh fits the latent basis again: a full build.
+        XCTAssertTrue(r.stderr.contains("1 changed, 1 added, 0 removed: 3 passages embedded"), r.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         // The two notes that mention the okapi come first (the latent layer may add others below).
         XCTAssertEqual((object["results"] as! [[String: Any]]).prefix(2).map { $0["source"] as! String }.sorted(),
                        [s.path + "/notes/b.md", s.path + "/notes/c.md"])
         try FileManager.default.removeItem(atPath: s.path + "/notes/a.md")
         r = try LoreProcess.run(["index"] + args)
-        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 0 added, 1 removed: 0 passages embedded"), r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 0 added, 1 removed: 2 passages embedded"), r.stdout)
         r = try LoreProcess.run(["index", "--rebuild"] + args)
         XCTAssertTrue(r.stdout.hasPrefix("0 changed, 2 added, 0 removed: 2 passages embedded"), r.stdout)
+        // Without the latent layer a refresh embeds only what changed: a new segment for the
+        // edited note, its old passage and the deleted note's left out of every answer.
+        s.write("notes/d.md", "# Delta\n\nLion pride.\n")
+        s.write("notes/e.md", "# Epsilon\n\nHippo pool.\n")
+        r = try LoreProcess.run(["index", "--latent-dims", "0"] + args)
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 4 added, 0 removed: 4 passages embedded"), r.stdout)
+        s.write("notes/c.md", "# Gamma\n\nOkapi sightings, and a zebra.\n")
+        r = try LoreProcess.run(["index"] + args)
+        XCTAssertTrue(r.stdout.hasPrefix("1 changed, 0 added, 0 removed: 1 passages embedded"), r.stdout)
+        try FileManager.default.removeItem(atPath: s.path + "/notes/b.md")
+        r = try LoreProcess.run(["index"] + args)
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 0 added, 1 removed: 0 passages embedded"), r.stdout)
+        for (question, expected) in [("zebra okapi", ["c.md"]), ("giraffe budget", [])] {
+            r = try LoreProcess.run(["ask", question, "--json"] + args)
+            XCTAssertEqual(r.stderr, "")
+            let results = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["results"] as! [[String: Any]]
+            XCTAssertEqual(results.map { $0["source"] as! String }, expected.map { s.path + "/notes/" + $0 }, question)
+        }
     }
 
     private func ms(_ line: String) -> String {

@@ -54,6 +54,11 @@ public final class CorpusIndex: @unchecked Sendable {
         return try s.embeddingInput(i)
     }
 
+    /// Reads and checks everything the index holds (what questions would check piece by piece).
+    func checkAll() throws {
+        for s in segments { try s.checkAll() }
+    }
+
     /// Every live passage in manifest order (for tests and small corpora).
     public func allPassages() throws -> [Passage] {
         var out: [Passage] = []

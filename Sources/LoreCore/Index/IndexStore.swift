@@ -24,6 +24,7 @@ public struct IndexStore {
     /// that alters the vectors rebuilds). When the corpus folder is missing but an index exists,
     /// the index is used as it is. Notices (why a build happens, notes skipped) go to `warn`.
     public func open(overrides: (inout IndexConfig) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws -> Opened {
+        removeLeftovers()
         let existing: CorpusIndex?
         var damage: String? = nil
         do { existing = try IndexFile.read(from: indexPath) } catch IndexFile.Problem.missing {
@@ -92,6 +93,20 @@ public struct IndexStore {
         var config = previous?.config ?? IndexConfig()
         overrides(&config)
         return try build(config: config, previous: rebuild ? nil : previous, warn: warn)
+    }
+
+    /// Removes the temporary files of writers killed before their rename, when no writer is at
+    /// work (the lock is free). Whole files a killed writer renamed but never committed are
+    /// removed by the next commit, which knows what its root refers to.
+    private func removeLeftovers() {
+        let fd = Foundation.open(indexPath + "/.lock", O_RDWR)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return }
+        defer { flock(fd, LOCK_UN) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: indexPath)) ?? [] where name.hasSuffix(".lore-tmp") {
+            unlink(indexPath + "/" + name)
+        }
     }
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {

@@ -123,6 +123,13 @@ public final class Segment: @unchecked Sendable {
         return vectors.buffer.baseAddress! + i * rank
     }
 
+    /// Checks every passage, posting list and vector.
+    func checkAll() throws {
+        for i in 0..<count { _ = try passage(i) }
+        for j in 0..<dims.count { _ = try postings(dims[j]) }
+        if rank > 0 { try checkAllVectors() }
+    }
+
     /// Checks every vector once (before a scan of all of them).
     func checkAllVectors() throws {
         guard let checks else { return }
