@@ -34,17 +34,20 @@ public struct CorpusReader: Sendable {
     }
 
     private func walk(_ dir: String, relative: String, into files: inout [NoteFile]) throws {
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
-            throw LoreError("cannot read folder \(dir): \(error.localizedDescription)")
+        guard let handle = opendir(dir) else {
+            throw LoreError("cannot read folder \(dir): \(String(cString: strerror(errno)))")
         }
-        for name in names where !name.hasPrefix(".") {
-            let full = dir + "/" + name
+        defer { closedir(handle) }
+        let fd = dirfd(handle)
+        var subfolders: [(String, String)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard !name.hasPrefix(".") else { continue }
             let rel = relative.isEmpty ? name : relative + "/" + name
             var st = stat()
-            guard stat(full, &st) == 0 else { continue }
+            guard fstatat(fd, name, &st, 0) == 0 else { continue }
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                try walk(full, relative: rel, into: &files)
+                subfolders.append((dir + "/" + name, rel))
             } else if (st.st_mode & S_IFMT) == S_IFREG,
                       let ext = name.split(separator: ".").last, name.contains("."),
                       Self.extensions.contains(ext.lowercased()) {
@@ -52,6 +55,7 @@ public struct CorpusReader: Sendable {
                 files.append(NoteFile(path: rel, size: Int64(st.st_size), mtimeNanos: mtime))
             }
         }
+        for (full, rel) in subfolders { try walk(full, relative: rel, into: &files) }
     }
 
     /// The text of a note, or an error saying why it cannot be indexed (unreadable, binary,

@@ -26,12 +26,13 @@ public struct BuildReport: Sendable {
 /// collection statistics are then derived again from the postings of all live passages, so a
 /// refresh scores exactly like a full build. A refresh is a full build instead when the latent
 /// basis is due to be fitted again (see `IndexConfig.Latent`), when BM25 saturation (k1 > 0)
-/// ties every posting to the mean length, or when the index has `maxSegments` segments or more
-/// dead slots than live ones.
+/// ties every posting to the mean length, or when the index holds more dead slots than live ones.
+/// When a refresh would make more than `maxSegments` segments, the segments after the first are
+/// merged with the new passages into one (re-embedded from their stored text, vectors kept).
 public struct IndexBuilder: Sendable {
     public let corpus: CorpusReader
     public let config: IndexConfig
-    /// Segments an index may have before a refresh rebuilds it into one.
+    /// Segments an index may have before a refresh merges all but the first.
     public static let maxSegments = 8
 
     public init(corpus: String, config: IndexConfig) {
@@ -144,28 +145,59 @@ public struct IndexBuilder: Sendable {
             if previous.latent == nil || live <= latentConfig.exactRefitBelow
                 || Float(changed) > latentConfig.refitAfterChange * Float(live) { return nil }
         }
-        let newSlots = passages.count
-        if previous.segments.count + (newSlots > 0 ? 1 : 0) > Self.maxSegments
-            || previous.slots + newSlots - live > live { return nil }
+        if previous.slots + passages.count - live > live { return nil }
 
         var alive = (0..<previous.slots).map { previous.lexical.inverseDivisors[$0] > 0 }
         for r in removed { for slot in r { alive[slot] = false } }
-        alive += Array(repeating: true, count: newSlots)
         var segments = previous.segments
-        if newSlots > 0 {
-            segments.append(Segment(name: "", passages: passages, counts: counts,
+        var entries = entries
+        var newPassages = passages, newCounts = counts
+        // Vectors carried over from merged segments, for the passages that start the new segment.
+        var carried: [Float] = []
+        if segments.count + (passages.count == 0 ? 0 : 1) > Self.maxSegments {
+            // Merge: the live passages of every segment but the first, then the new ones, become
+            // one segment. Their counts come from their stored text; their vectors are kept.
+            let keep = segments[0].count
+            var merged = PassageStore()
+            var newSlot = [Int](repeating: -1, count: previous.slots)
+            for slot in keep..<previous.slots where alive[slot] {
+                let (segment, i) = previous.locate(slot)
+                _ = try segment.embeddingInput(i)
+                newSlot[slot] = keep + merged.count
+                merged.append(from: segment.passages, i..<(i + 1))
+                if let latent = previous.latent { carried += UnsafeBufferPointer(start: try segment.vector(i), count: latent.rank) }
+            }
+            var mergedCounts = Self.embed(merged, config: config)
+            let newBase = keep + merged.count
+            merged.append(from: passages, 0..<passages.count)
+            mergedCounts.append(rowsOf: counts, 0..<counts.count)
+            for j in entries.indices {
+                let first = entries[j].firstPassage
+                if first >= previous.slots { entries[j].firstPassage = newBase + first - previous.slots }
+                else if first >= keep { entries[j].firstPassage = entries[j].passageCount > 0 ? newSlot[first] : newBase }
+            }
+            segments = [segments[0]]
+            alive = Array(alive[0..<keep])
+            newPassages = merged
+            newCounts = mergedCounts
+        }
+        let base = alive.count
+        alive += Array(repeating: true, count: newPassages.count)
+        if newPassages.count > 0 {
+            segments.append(Segment(name: "", passages: newPassages, counts: newCounts,
                                     weighting: config.weighting, averageLength: previous.lexical.averageLength))
         }
         var lexical = try LexicalModel(segments: segments, alive: alive, config: config,
                                        averageLength: previous.lexical.averageLength)
         var latent = previous.latent
         if let model = latent {
-            if newSlots > 0 {
+            if newPassages.count > 0 {
                 var rows = SparseRows()
-                for i in 0..<newSlots {
-                    rows.append(lexical.weightedRow(Self.row(counts, i), slot: previous.slots + i))
+                let first = carried.count / max(model.rank, 1)
+                for i in first..<newPassages.count {
+                    rows.append(lexical.weightedRow(Self.row(newCounts, i), slot: base + i))
                 }
-                segments[segments.count - 1] = segments.last!.with(vectors: model.project(rows), rank: model.rank)
+                segments[segments.count - 1] = segments.last!.with(vectors: carried + model.project(rows), rank: model.rank)
                 lexical = lexical.replacing(segments: segments)
             }
             latent = model.with(changedSinceFit: changed)
@@ -226,8 +258,8 @@ public struct IndexBuilder: Sendable {
             for c in stride(from: w, to: chunks, by: workers) {
                 var r = SparseRows()
                 for i in (c * chunk)..<min((c + 1) * chunk, store.count) {
-                    let p = store[i]
-                    r.append(embedder.counts(title: p.title, body: p.text))
+                    let input = store.embeddingInput(i)
+                    r.append(embedder.counts(title: input.title, body: input.body))
                 }
                 box.value[c] = r
             }

@@ -57,68 +57,116 @@ public struct LexicalModel: @unchecked Sendable {
     }
 
     /// Derives the statistics of `segments`, where `alive[slot]` says which slots are live:
-    /// three passes over the postings (document frequencies, norms, bounds).
+    /// three passes over the postings (document frequencies, norms, bounds), each split into
+    /// `parts` fixed ranges of dimensions that run in parallel. The split does not depend on the
+    /// machine, so every build of the same notes rounds the same way.
     init(segments: [Segment], alive: [Bool], config: IndexConfig, averageLength: Float) throws {
         let d = config.dimensions
         let n = alive.count
-        var bases = [0]
-        for s in segments { bases.append(bases.last! + s.count) }
-        precondition(bases.last == n)
+        var starts = [0]
+        for s in segments { starts.append(starts.last! + s.count) }
+        precondition(starts.last == n)
+        let bases = starts
         let live = alive.reduce(0) { $0 + ($1 ? 1 : 0) }
-        var df = [UInt32](repeating: 0, count: d)
-        for (s, segment) in segments.enumerated() {
-            let base = bases[s]
-            let allAlive = !alive[base..<(base + segment.count)].contains(false)
-            for j in 0..<segment.dims.count {
-                let r = try segment.postings(segment.dims[j])
-                if allAlive { df[Int(segment.dims[j])] += UInt32(r.count); continue }
-                var c: UInt32 = 0
-                for k in r where alive[base + Int(segment.ids[k])] { c += 1 }
-                df[Int(segment.dims[j])] += c
+        let parts = 4
+        // Postings of dimensions [p·d/parts, (p+1)·d/parts) of each segment, checked.
+        let ranges = (0..<parts).map { p in
+            segments.map { s in s.firstDimension(atLeast: UInt32(p * d / parts))..<s.firstDimension(atLeast: UInt32((p + 1) * d / parts)) }
+        }
+        // Every posting list is checked once (in parallel; a failure is thrown in order below).
+        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
+        failed.initialize(repeating: false)
+        defer { failed.deallocate() }
+        let failedBox = UncheckedSendable(failed)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            for (s, segment) in segments.enumerated() {
+                for j in ranges[p][s] where (try? segment.postings(segment.dims[j])) == nil { failedBox.value[p] = true }
             }
         }
-        let logN1 = log(Float(live) + 1)
-        let idf = df.map { logN1 - log(Float($0) + 1) + 1 }
-        // Squared norms, each passage's terms added in increasing dimension order, as a single
-        // segment of all passages would add them.
-        var squares = [Float](repeating: 0, count: n)
-        for (s, segment) in segments.enumerated() {
-            let base = bases[s]
-            for j in 0..<segment.dims.count {
-                let w = idf[Int(segment.dims[j])]
-                for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
-                    let v = segment.weights[k] * w
-                    squares[base + Int(segment.ids[k])] += v * v
+        if failed.contains(true) { for s in segments { for j in 0..<s.dims.count { _ = try s.postings(s.dims[j]) } } }
+        let allAlive = segments.indices.map { !alive[bases[$0]..<bases[$0 + 1]].contains(false) }
+        let dfBuffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: d)
+        dfBuffer.initialize(repeating: 0)
+        defer { dfBuffer.deallocate() }
+        let dfBox = UncheckedSendable(dfBuffer)
+        alive.withUnsafeBufferPointer { alive in
+            let aliveBox = UncheckedSendable(alive)
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let df = dfBox.value, alive = aliveBox.value
+                for (s, segment) in segments.enumerated() {
+                    for j in ranges[p][s] {
+                        let r = Int(segment.offsets[j])..<Int(segment.offsets[j + 1])
+                        if allAlive[s] { df[Int(segment.dims[j])] += UInt32(r.count); continue }
+                        var c: UInt32 = 0
+                        for k in r where alive[bases[s] + Int(segment.ids[k])] { c += 1 }
+                        df[Int(segment.dims[j])] += c
+                    }
                 }
             }
         }
+        let df = Array(dfBuffer)
+        let logN1 = log(Float(live) + 1)
+        let idf = df.map { logN1 - log(Float($0) + 1) + 1 }
+        // Squared norms: each part sums its dimensions in increasing order into its own array,
+        // then the parts are added in order.
+        let partials = UnsafeMutableBufferPointer<Float>.allocate(capacity: parts * n)
+        partials.initialize(repeating: 0)
+        defer { partials.deallocate() }
+        let partialBox = UncheckedSendable(partials)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let squares = partialBox.value.baseAddress! + p * n
+            for (s, segment) in segments.enumerated() {
+                let out = squares + bases[s]
+                for j in ranges[p][s] {
+                    let w = idf[Int(segment.dims[j])]
+                    for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
+                        let v = segment.weights[k] * w
+                        out[Int(segment.ids[k])] += v * v
+                    }
+                }
+            }
+        }
+        var norms = [Float](repeating: 0, count: n)
         var normSum: Float = 0
-        for i in 0..<n where alive[i] { normSum += squares[i].squareRoot() }
+        for i in 0..<n where alive[i] {
+            var sq: Float = 0
+            for p in 0..<parts { sq += partials[p * n + i] }
+            norms[i] = sq.squareRoot()
+            normSum += norms[i]
+        }
         let meanNorm = live > 0 ? normSum / Float(live) : 1
         let slope = config.weighting.pivotSlope
         var inverse = [Float](repeating: 0, count: n)
         for i in 0..<n where alive[i] {
-            let x = (1 - slope) * meanNorm + slope * squares[i].squareRoot()
+            let x = (1 - slope) * meanNorm + slope * norms[i]
             inverse[i] = 1 / (x > 0 ? x : 1)
         }
-        var hi = [Float](repeating: 0, count: d), lo = hi
-        for (s, segment) in segments.enumerated() {
-            let base = bases[s]
-            for j in 0..<segment.dims.count {
-                let f = Int(segment.dims[j])
-                var a = hi[f], b = lo[f]
-                for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
-                    let v = segment.weights[k] * inverse[base + Int(segment.ids[k])]
-                    a = max(a, v)
-                    b = min(b, v)
+        let bounds = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2 * d)
+        bounds.initialize(repeating: 0)
+        defer { bounds.deallocate() }
+        let boundsBox = UncheckedSendable(bounds)
+        inverse.withUnsafeBufferPointer { inverse in
+            let inverseBox = UncheckedSendable(inverse)
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let hi = boundsBox.value.baseAddress!, lo = hi + d, inverse = inverseBox.value
+                for (s, segment) in segments.enumerated() {
+                    for j in ranges[p][s] {
+                        let f = Int(segment.dims[j])
+                        var a = hi[f], b = lo[f]
+                        for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
+                            let v = segment.weights[k] * inverse[bases[s] + Int(segment.ids[k])]
+                            a = max(a, v)
+                            b = min(b, v)
+                        }
+                        hi[f] = a
+                        lo[f] = b
+                    }
                 }
-                hi[f] = a
-                lo[f] = b
             }
         }
         self.init(dimensions: d, weighting: config.weighting, segments: segments, live: live, df: Column(df),
-                  inverseDivisors: Column(inverse), averageLength: averageLength, maxWeights: Column(hi),
-                  minWeights: Column(lo))
+                  inverseDivisors: Column(inverse), averageLength: averageLength,
+                  maxWeights: Column(Array(bounds[0..<d])), minWeights: Column(Array(bounds[d...])))
     }
 
     /// The same statistics over `segments` (the same slots, with latent vectors added).

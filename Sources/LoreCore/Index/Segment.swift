@@ -95,10 +95,16 @@ public final class Segment: @unchecked Sendable {
         return seen.indices.filter { seen[$0] }.map { UInt32($0) }
     }
 
-    /// Where dimension `f`'s postings are (empty when the segment lacks it), checked on first use.
-    func postings(_ f: UInt32) throws -> Range<Int> {
+    /// The index in `dims` of the first dimension ≥ f.
+    func firstDimension(atLeast f: UInt32) -> Int {
         var lo = 0, hi = dims.count
         while lo < hi { let mid = (lo + hi) / 2; if dims[mid] < f { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    /// Where dimension `f`'s postings are (empty when the segment lacks it), checked on first use.
+    func postings(_ f: UInt32) throws -> Range<Int> {
+        let lo = firstDimension(atLeast: f)
         guard lo < dims.count, dims[lo] == f else { return 0..<0 }
         let r = Int(offsets[lo])..<Int(offsets[lo + 1])
         try checks?.postings(lo, r, self)
