@@ -127,7 +127,7 @@ struct Bench: ParsableCommand {
     }
 
     private func table(_ rows: [BenchmarkResult]) -> String {
-        var out = "| passages | build passages/s | index MB | peak RSS MB | open ms | p50 ms | p95 ms | p99 ms | lexical p50 | dense p50 | batch-64 q/s (single) | dense GB/s (read GB/s) |\n"
+        var out = "| passages | build passages/s | index MB | build peak RSS MB | open ms | p50 ms | p95 ms | p99 ms | lexical p50 | dense p50 | batch-64 q/s (single) | dense GB/s (read GB/s) |\n"
         out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in rows {
             out += String(format: "| %d | %.0f | %.1f | %.0f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f (%.0f) | %.1f (%.1f) |\n",

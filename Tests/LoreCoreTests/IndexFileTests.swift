@@ -225,8 +225,7 @@ final class RefreshTests: XCTestCase {
                 for j in 0..<entry.passageCount {
                     XCTAssertEqual(try before.passage(old.firstPassage + j), try index.passage(entry.firstPassage + j))
                     let (s0, i0) = before.locate(old.firstPassage + j), (s1, i1) = index.locate(entry.firstPassage + j)
-                    XCTAssertEqual(Array(UnsafeBufferPointer(start: try s0.vector(i0), count: 4)),
-                                   Array(UnsafeBufferPointer(start: try s1.vector(i1), count: 4)), "step \(step) \(entry.path)")
+                    XCTAssertEqual(Array(try s0.vector(i0)), Array(try s1.vector(i1)), "step \(step) \(entry.path)")
                 }
             }
             let hits = try Searcher(index: index).hits(for: "team cost vector", k: 50)
@@ -285,12 +284,12 @@ final class LatentRefreshTests: XCTestCase {
         let builder = IndexBuilder(corpus: t.corpus, config: config)
         let (first, _) = try builder.build(previous: nil)
         XCTAssertEqual(first.passageCount, 240)
-        func vectors(_ index: CorpusIndex, _ note: String) throws -> [Float] {
+        func vectors(_ index: CorpusIndex, _ note: String) throws -> [Int16] {
             let entry = try XCTUnwrap(index.files.first { $0.path == note })
-            var out: [Float] = []
+            var out: [Int16] = []
             for slot in entry.firstPassage..<(entry.firstPassage + entry.passageCount) {
                 let (segment, i) = index.locate(slot)
-                out += UnsafeBufferPointer(start: try segment.vector(i), count: segment.rank)
+                out += try segment.vector(i)
             }
             return out
         }

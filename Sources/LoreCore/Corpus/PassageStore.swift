@@ -32,7 +32,6 @@ public struct PassageStore: Equatable, Sendable {
         self.records = records
         self.sources = sources
         self.blob = blob
-        for (i, s) in sources.enumerated() { sourceIndex[s] = UInt32(i) }
     }
 
     public var count: Int { records.count }
@@ -96,6 +95,8 @@ public struct PassageStore: Equatable, Sendable {
     private func byteRange(of store: PassageStore, _ i: Int) -> Range<Int> { store.byteRange(i) }
 
     private mutating func intern(_ source: String) -> UInt32 {
+        // Built on the first append, not when an index is opened.
+        if sourceIndex.count < sources.count { for (i, s) in sources.enumerated() { sourceIndex[s] = UInt32(i) } }
         if let i = sourceIndex[source] { return i }
         let i = UInt32(sources.count)
         sources.append(source)

@@ -50,7 +50,7 @@ struct Column<T>: @unchecked Sendable {
     init(_ array: [T]) {
         let box = Storage(array)
         owner = box
-        buffer = UnsafeBufferPointer(box.pointer)
+        buffer = box.pointer
     }
 
     /// Elements of a mapped section; the section starts on a 64-byte boundary.
@@ -67,15 +67,13 @@ struct Column<T>: @unchecked Sendable {
     @inline(__always) subscript(i: Int) -> T { buffer[i] }
     var array: [T] { Array(buffer) }
 
+    /// Holds the array itself (no copy): it is never mutated, so its elements never move.
     private final class Storage {
-        let pointer: UnsafeMutableBufferPointer<T>
+        let array: [T]
+        let pointer: UnsafeBufferPointer<T>
         init(_ array: [T]) {
-            pointer = .allocate(capacity: array.count)
-            _ = pointer.initialize(from: array)
-        }
-        deinit {
-            pointer.deinitialize()
-            pointer.deallocate()
+            self.array = array
+            pointer = self.array.withUnsafeBufferPointer { $0 }
         }
     }
 }

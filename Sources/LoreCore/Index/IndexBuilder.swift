@@ -153,7 +153,7 @@ public struct IndexBuilder: Sendable {
         var entries = entries
         var newPassages = passages, newCounts = counts
         // Vectors carried over from merged segments, for the passages that start the new segment.
-        var carried: [Float] = []
+        var carried: [Int16] = []
         if segments.count + (passages.count == 0 ? 0 : 1) > Self.maxSegments {
             // Merge: the live passages of every segment but the first, then the new ones, become
             // one segment. Their counts come from their stored text; their vectors are kept.
@@ -165,7 +165,7 @@ public struct IndexBuilder: Sendable {
                 _ = try segment.embeddingInput(i)
                 newSlot[slot] = keep + merged.count
                 merged.append(from: segment.passages, i..<(i + 1))
-                if let latent = previous.latent { carried += UnsafeBufferPointer(start: try segment.vector(i), count: latent.rank) }
+                if previous.latent != nil { carried += try segment.vector(i) }
             }
             var mergedCounts = Self.embed(merged, config: config)
             let newBase = keep + merged.count
@@ -197,7 +197,8 @@ public struct IndexBuilder: Sendable {
                 for i in first..<newPassages.count {
                     rows.append(lexical.weightedRow(Self.row(newCounts, i), slot: base + i))
                 }
-                segments[segments.count - 1] = segments.last!.with(vectors: carried + model.project(rows), rank: model.rank)
+                segments[segments.count - 1] = segments.last!.with(vectors: carried + Segment.quantize(model.project(rows)),
+                                                                   rank: model.rank)
                 lexical = lexical.replacing(segments: segments)
             }
             latent = model.with(changedSinceFit: changed)
@@ -222,13 +223,13 @@ public struct IndexBuilder: Sendable {
             var sample = SparseRows()
             for s in 0..<sampleSize { let i = s * n / sampleSize; sample.append(lexical.weightedRow(row(counts, i), slot: i)) }
             if let model = LatentModel(fittedOn: sample, dimensions: config.dimensions, config: config.latent) {
-                var vectors = [Float]()
+                var vectors = [Int16]()
                 vectors.reserveCapacity(n * model.rank)
                 let chunk = 8192
                 for start in stride(from: 0, to: n, by: chunk) {
                     var rows = SparseRows()
                     for i in start..<min(start + chunk, n) { rows.append(lexical.weightedRow(row(counts, i), slot: i)) }
-                    vectors += model.project(rows)
+                    vectors += Segment.quantize(model.project(rows))
                 }
                 segment = segment.with(vectors: vectors, rank: model.rank)
                 lexical = lexical.replacing(segments: [segment])
@@ -269,7 +270,10 @@ public struct IndexBuilder: Sendable {
         all.indices.reserveCapacity(total)
         all.values.reserveCapacity(total)
         all.offsets.reserveCapacity(store.count + 1)
-        for c in 0..<chunks { all.append(rowsOf: rows[c], 0..<rows[c].count) }
+        for c in 0..<chunks {
+            all.append(rowsOf: rows[c], 0..<rows[c].count)
+            rows[c] = SparseRows()  // let each chunk go as soon as it is copied
+        }
         return all
     }
 

@@ -145,31 +145,38 @@ public struct LatentModel: Sendable {
         let slots = lexical.slots
         let q = queries.flatMap { $0 }
         for (s, segment) in lexical.segments.enumerated() where segment.count > 0 {
-            try segment.checkAllVectors()
+            let vectors = try segment.floatVectors()
             let base = lexical.bases[s]
             scores.withUnsafeMutableBufferPointer { out in
                 let c = out.baseAddress! + base
                 if queries.count == 1 {
                     cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(segment.count), Int32(rank), scale,
-                                segment.vectors.buffer.baseAddress, Int32(rank), q, 1, 1, c, 1)
+                                vectors, Int32(rank), q, 1, 1, c, 1)
                 } else {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queries.count), Int32(segment.count),
-                                Int32(rank), scale, q, Int32(rank), segment.vectors.buffer.baseAddress, Int32(rank), 1,
-                                c, Int32(slots))
+                                Int32(rank), scale, q, Int32(rank), vectors, Int32(rank), 1, c, Int32(slots))
                 }
             }
         }
     }
 
-    /// scores[p] += scale × (passage p's vector · q) for the given slots only.
+    /// scores[p] += scale × (passage p's vector · q) for the given slots only: their vectors are
+    /// gathered into one matrix and scored with one `cblas_sgemv`.
     func rescore(_ slots: [Int], query q: [Float], scale: Float, over lexical: LexicalModel,
                  into scores: UnsafeMutableBufferPointer<Float>) throws {
+        guard !slots.isEmpty else { return }
+        var gathered = [Float](repeating: 0, count: slots.count * rank)
         var s = 0
-        for p in slots.sorted() {
-            while lexical.bases[s + 1] <= p { s += 1 }
-            let v = try lexical.segments[s].vector(p - lexical.bases[s])
-            scores[p] += scale * cblas_sdot(Int32(rank), v, 1, q, 1)
+        let sorted = slots.sorted()
+        try gathered.withUnsafeMutableBufferPointer { g in
+            for (r, p) in sorted.enumerated() {
+                while lexical.bases[s + 1] <= p { s += 1 }
+                try lexical.segments[s].vector(p - lexical.bases[s], into: g.baseAddress! + r * rank)
+            }
         }
+        var dots = [Float](repeating: 0, count: slots.count)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(slots.count), Int32(rank), 1, gathered, Int32(rank), q, 1, 0, &dots, 1)
+        for (r, p) in sorted.enumerated() { scores[p] += scale * dots[r] }
     }
 
     // MARK: - Linear algebra helpers

@@ -24,8 +24,10 @@ public final class Segment: @unchecked Sendable {
     let ids: Column<UInt32>
     /// Signed tf weight of each posting.
     let weights: Column<Float>
-    /// Latent vectors, row-major (passages × rank); empty without a latent layer.
-    let vectors: Column<Float>
+    /// Latent vectors, row-major (passages × rank), in fixed point: component x is stored as
+    /// round(x × 32767), exact to 1.5e-5 for unit vectors at half the bytes of float32. Empty
+    /// without a latent layer.
+    let vectors: Column<Int16>
     let rank: Int
     /// Lazy checks of a mapped segment (nil when built in memory): checksums and flags.
     private let checks: Checks?
@@ -34,7 +36,7 @@ public final class Segment: @unchecked Sendable {
     var nonzeros: Int { ids.count }
 
     init(name: String, passages: PassageStore, dims: Column<UInt32>, offsets: Column<UInt64>, ids: Column<UInt32>,
-         weights: Column<Float>, vectors: Column<Float>, rank: Int, checks: Checks? = nil) {
+         weights: Column<Float>, vectors: Column<Int16>, rank: Int, checks: Checks? = nil) {
         self.name = name
         self.passages = passages
         self.dims = dims
@@ -73,10 +75,17 @@ public final class Segment: @unchecked Sendable {
                   weights: Column(weights), vectors: Column(), rank: 0)
     }
 
-    /// The same segment with latent vectors (passages × rank).
-    func with(vectors: [Float], rank: Int) -> Segment {
+    /// The same segment with latent vectors (passages × rank, fixed point).
+    func with(vectors: [Int16], rank: Int) -> Segment {
         Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, weights: weights,
                 vectors: Column(vectors), rank: rank, checks: checks)
+    }
+
+    static let vectorScale: Float = 32767
+
+    /// Unit vectors (floats) in the stored fixed point.
+    static func quantize(_ v: [Float]) -> [Int16] {
+        v.map { Int16(clamping: Int(($0 * vectorScale).rounded())) }
     }
 
     /// The same segment under another file name.
@@ -123,11 +132,32 @@ public final class Segment: @unchecked Sendable {
         return passages.embeddingInput(i)
     }
 
-    /// Passage i's latent vector (`rank` floats), checked on first use.
-    func vector(_ i: Int) throws -> UnsafePointer<Float> {
+    /// Passage i's latent vector as stored (`rank` fixed-point values), checked on first use.
+    func vector(_ i: Int) throws -> UnsafeBufferPointer<Int16> {
         try checks?.vector(i, self)
-        return vectors.buffer.baseAddress! + i * rank
+        return UnsafeBufferPointer(rebasing: vectors.buffer[(i * rank)..<((i + 1) * rank)])
     }
+
+    /// Passage i's latent vector in floats, written to `out`.
+    func vector(_ i: Int, into out: UnsafeMutablePointer<Float>) throws {
+        let v = try vector(i)
+        for j in 0..<rank { out[j] = Float(v[j]) / Self.vectorScale }
+    }
+
+    /// Every latent vector in floats (passages × rank), checked: for scans of all of them with
+    /// BLAS. Made on first use and kept.
+    func floatVectors() throws -> UnsafePointer<Float> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = floatCache { return cached.buffer.baseAddress! }
+        try checkAllVectors()
+        let column = Column(vectors.buffer.map { Float($0) / Self.vectorScale })
+        floatCache = column
+        return column.buffer.baseAddress!
+    }
+
+    private let lock = NSLock()
+    private var floatCache: Column<Float>?
 
     /// Checks every passage, posting list and vector.
     func checkAll() throws {
@@ -194,7 +224,7 @@ public final class Segment: @unchecked Sendable {
 
         func vector(_ i: Int, _ s: Segment) throws {
             guard flags[vectorsBase + i] == 0 else { return }
-            let raw = UnsafeRawBufferPointer(start: s.vectors.buffer.baseAddress! + i * s.rank, count: s.rank * 4)
+            let raw = UnsafeRawBufferPointer(start: s.vectors.buffer.baseAddress! + i * s.rank, count: s.rank * 2)
             guard UInt32(truncatingIfNeeded: checksum64(raw)) == vectorSums[i] else { throw damaged("latent vector \(i) checksum") }
             flags[vectorsBase + i] = 1
         }
@@ -221,7 +251,7 @@ public final class Segment: @unchecked Sendable {
                 ^ checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(weights.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
         }
         let vectorSums: [UInt32] = (0..<(rank > 0 ? count : 0)).map { i in
-            UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(start: vectors.buffer.baseAddress! + i * rank, count: rank * 4)))
+            UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(start: vectors.buffer.baseAddress! + i * rank, count: rank * 2)))
         }
         return [("SHDR", head.data), ("PREC", ArrayBytes(array: passages.records)), ("PSRC", sources.data),
                 ("PSUM", ArrayBytes(array: passageSums)), ("PTXT", passages.blob),
@@ -263,7 +293,7 @@ public final class Segment: @unchecked Sendable {
             previous = Int64(dims[j])
         }
         guard offsets[0] == 0, Int(offsets[dims.count]) == ids.count else { throw damaged("postings are inconsistent") }
-        let vectors = try f.column("LVEC", count: n * rank, of: Float.self)
+        let vectors = try f.column("LVEC", count: n * rank, of: Int16.self)
         let checks = Checks(path: f.path, passageSums: try f.column("PSUM", count: n, of: UInt32.self),
                             postingSums: try f.column("PCHK", count: dims.count, of: UInt64.self),
                             vectorSums: try f.column("LSUM", count: rank > 0 ? n : 0, of: UInt32.self))
