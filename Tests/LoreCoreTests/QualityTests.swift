@@ -44,21 +44,31 @@ final class QualityTests: XCTestCase {
         }
     }
 
-    /// A batch (one sgemm) gives the same hits as the same questions one at a time (sgemv).
+    /// A batch gives the same hits as the same questions one at a time, on every path: the latent
+    /// scan (one sgemm against one sgemv per question), latent rescoring of candidates (questions
+    /// spread over the cores), and the lexical layer alone (MaxScore, spread over the cores).
     func testBatchEqualsSingleQueries() throws {
         let collection = try BEIRCollection(folder: Self.cranfield)
-        let embedder = HashedEmbedder(config: IndexConfig())
-        var counts = SparseRows()
-        for d in collection.documents { counts.append(embedder.counts(title: d.title, body: d.text)) }
-        let passages = collection.documents.map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: "") }
-        let searcher = Searcher(index: try IndexBuilder.assemble(config: IndexConfig(), files: [], passages: PassageStore(passages),
-                                                                 counts: counts))
-        let questions = collection.queries.prefix(40).map(\.text)
-        let batch = try searcher.hits(for: questions, k: 10)
-        for (q, hits) in zip(questions, batch) {
-            let single = try searcher.hits(for: q, k: 10)
-            XCTAssertEqual(single.map(\.passage), hits.map(\.passage), q)
-            for (x, y) in zip(single, hits) { XCTAssertEqual(x.score, y.score, accuracy: 1e-5) }
+        var candidates = IndexConfig()
+        candidates.latent.candidates = 20  // 1400 > 10 × 20: rescoring
+        var lexical = IndexConfig()
+        lexical.latent.dimensions = 0
+        lexical.feedback.documents = 0
+        for config in [IndexConfig(), candidates, lexical] {
+            let embedder = HashedEmbedder(config: config)
+            var counts = SparseRows()
+            for d in collection.documents { counts.append(embedder.counts(title: d.title, body: d.text)) }
+            let passages = collection.documents.map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: "") }
+            let searcher = Searcher(index: try IndexBuilder.assemble(config: config, files: [], passages: PassageStore(passages),
+                                                                     counts: counts))
+            let questions = collection.queries.prefix(40).map(\.text)
+            let batch = try searcher.hits(for: questions, k: 10)
+            for (q, hits) in zip(questions, batch) {
+                let single = try searcher.hits(for: q, k: 10)
+                XCTAssertEqual(single.map(\.passage), hits.map(\.passage), q)
+                for (x, y) in zip(single, hits) { XCTAssertEqual(x.score, y.score, accuracy: 1e-5) }
+                XCTAssertEqual(single.count, 10)
+            }
         }
     }
 }

@@ -57,9 +57,40 @@ public final class Searcher {
         try hits(for: [question], k: k)[0]
     }
 
-    /// The exact top `k` hits of each question, scored as one batch: the latent layer's products
-    /// become one `cblas_sgemm` instead of a `cblas_sgemv` per question. Same hits as one by one.
+    /// The exact top `k` hits of each question, scored as one batch. When the latent layer scans
+    /// every passage, its products become one `cblas_sgemm` instead of a `cblas_sgemv` per
+    /// question; when nothing dense is shared (MaxScore alone, or latent rescoring of each
+    /// question's own candidates), the questions are spread over the cores. Same hits as one by one.
     public func hits(for questions: [String], k: Int) throws -> [[Hit]] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, questions.count)
+        guard workers > 1, isLexicalOnly || rescoresCandidates else { return try batch(questions, k: k) }
+        let results = UnsafeMutableBufferPointer<[Hit]>.allocate(capacity: questions.count)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        let failure = UnsafeMutableBufferPointer<Error?>.allocate(capacity: workers)
+        failure.initialize(repeating: nil)
+        defer { failure.deallocate() }
+        let box = UncheckedSendable((results, failure, self))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let (results, failure, this) = box.value
+            // One embedder per worker: the first worker uses this searcher's.
+            let searcher = w == 0 ? this : Searcher(index: this.index)
+            do {
+                for b in stride(from: w, to: questions.count, by: workers) { results[b] = try searcher.batch([questions[b]], k: k)[0] }
+            } catch { failure[w] = error }
+        }
+        if let error = failure.compactMap({ $0 }).first { throw error }
+        return Array(results)
+    }
+
+    /// True when the latent layer rescores each question's lexical candidates instead of
+    /// scanning every passage (large indexes).
+    private var rescoresCandidates: Bool {
+        index.latent != nil && index.config.latent.weight > 0 && index.config.latent.candidates > 0
+            && index.slots > 10 * index.config.latent.candidates
+    }
+
+    private func batch(_ questions: [String], k: Int) throws -> [[Hit]] {
         var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
         var queries = questions.map { index.lexical.queryVector(embedder.counts(query: $0)) }
         lap(&clock, \.tokenize)
@@ -124,7 +155,7 @@ public final class Searcher {
         guard let latent = index.latent, latentWeight > 0 else { return }
         let projected = queries.map(latent.project)
         let candidates = index.config.latent.candidates
-        guard candidates > 0, n > 10 * candidates else {
+        guard rescoresCandidates else {
             try latent.accumulate(projected, scale: latentWeight, over: index.lexical, into: &matrix)
             return
         }
