@@ -76,8 +76,8 @@ public struct Benchmark {
             r.build_ms = Self.ms(start, end)
             r.derive_ms = Self.ms(embedded, end)
             r.build_passages_per_s = Double(passages) / (r.build_ms / 1000)
-            progress(String(format: "built in %.0f ms (embedding %.0f ms, postings, statistics and latent layer %.0f ms)",
-                            r.build_ms, Self.ms(start, embedded), r.derive_ms))
+            progress(String(format: "built in %.0f ms (embedding %.0f ms, postings, statistics and latent layer %.0f ms); peak RSS %.0f MB",
+                            r.build_ms, Self.ms(start, embedded), r.derive_ms, Double(Self.peakRSS()) / 1e6))
             try? FileManager.default.removeItem(atPath: scratch)
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             try IndexFile.write(built, to: scratch)
@@ -166,7 +166,7 @@ public struct Benchmark {
         let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
         let parts = UnsafeMutableBufferPointer<PassageStore>.allocate(capacity: workers)
         parts.initialize(repeating: PassageStore())
-        defer { parts.deallocate() }
+        defer { _ = parts.deinitialize(); parts.deallocate() }
         let box = UncheckedSendable(parts)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var store = PassageStore()
@@ -177,7 +177,10 @@ public struct Benchmark {
             box.value[w] = store
         }
         var all = PassageStore()
-        for part in parts { all.append(from: part, 0..<part.count) }
+        for w in 0..<workers {
+            all.append(from: parts[w], 0..<parts[w].count)
+            parts[w] = PassageStore()  // let each part go as soon as it is copied
+        }
         return all
     }
 

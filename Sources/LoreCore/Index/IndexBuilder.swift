@@ -252,7 +252,7 @@ public struct IndexBuilder: Sendable {
         let chunks = (store.count + chunk - 1) / chunk
         let rows = UnsafeMutableBufferPointer<SparseRows>.allocate(capacity: chunks)
         rows.initialize(repeating: SparseRows())
-        defer { rows.deallocate() }
+        defer { _ = rows.deinitialize(); rows.deallocate() }
         let box = UncheckedSendable(rows)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let embedder = HashedEmbedder(config: config)
@@ -290,7 +290,7 @@ public struct IndexBuilder: Sendable {
     func readAndEmbed(_ files: [NoteFile], previous: [ManifestEntry?]) -> [ReadOutcome] {
         let results = UnsafeMutableBufferPointer<ReadOutcome>.allocate(capacity: files.count)
         results.initialize(repeating: .unchanged)
-        defer { results.deallocate() }
+        defer { _ = results.deinitialize(); results.deallocate() }
         let box = UncheckedSendable(results)
         let workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), max(files.count, 1))
         let splitter = NoteSplitter(maxWords: config.maxPassageWords)

@@ -267,32 +267,38 @@ public struct LexicalModel: @unchecked Sendable {
         for (i, t) in order.enumerated() { running += bound(t); prefix[i] = running * (1 + 1e-5) + 1e-9 }
         var heap = TopK.Heap(k: k)
         var threshold: Float = 0
-        var raw = [Float](repeating: 0, count: query.indices.count)
-        var present = [Bool](repeating: false, count: query.indices.count)
+        // Per position in `order`: weight, cursor, end, contribution, presence; and each
+        // query term's position, to sum in query order.
+        let m = order.count
+        let weight = UnsafeMutablePointer<Float>.allocate(capacity: m), raw = UnsafeMutablePointer<Float>.allocate(capacity: m)
+        let cursor = UnsafeMutablePointer<Int>.allocate(capacity: m), ends = UnsafeMutablePointer<Int>.allocate(capacity: m)
+        let present = UnsafeMutablePointer<Bool>.allocate(capacity: m), position = UnsafeMutablePointer<Int>.allocate(capacity: m)
+        defer { for p in [weight, raw] as [UnsafeMutablePointer<Float>] { p.deallocate() }; cursor.deallocate(); ends.deallocate()
+                present.deallocate(); position.deallocate() }
+        for (i, t) in order.enumerated() { weight[i] = qw[t]; position[t] = i; present[i] = false; raw[i] = 0 }
         for (s, segment) in segments.enumerated() {
             let base = bases[s]
-            var starts = [Int](), ends = [Int]()
-            for t in order {
+            for (i, t) in order.enumerated() {
                 let r = try segment.postings(query.indices[t])
-                starts.append(r.lowerBound)
-                ends.append(r.upperBound)
+                cursor[i] = r.lowerBound
+                ends[i] = r.upperBound
             }
-            var cursor = starts
             var firstEssential = 0
-            while firstEssential < order.count && prefix[firstEssential] <= threshold && heap.count == k { firstEssential += 1 }
-            let pp = segment.ids.buffer, pw = segment.weights.buffer
+            while firstEssential < m && prefix[firstEssential] <= threshold && heap.count == k { firstEssential += 1 }
+            let pp = segment.ids.buffer.baseAddress!, pw = segment.weights.buffer.baseAddress!
+            let inverse = inverseDivisors.buffer.baseAddress! + base
             while true {
                 // The next passage any essential term holds.
                 var doc = UInt32.max
-                for i in firstEssential..<order.count where cursor[i] < ends[i] { doc = min(doc, pp[cursor[i]]) }
+                for i in firstEssential..<m where cursor[i] < ends[i] { doc = min(doc, pp[cursor[i]]) }
                 if doc == UInt32.max { break }
-                let inv = inverseDivisors[base + Int(doc)]
+                let inv = inverse[Int(doc)]
                 var estimate: Float = 0
-                for i in firstEssential..<order.count where cursor[i] < ends[i] && pp[cursor[i]] == doc {
-                    let t = order[i]
-                    raw[t] = qw[t] * pw[cursor[i]]
-                    present[t] = true
-                    estimate += raw[t]
+                for i in firstEssential..<m where cursor[i] < ends[i] && pp[cursor[i]] == doc {
+                    let c = weight[i] * pw[cursor[i]]
+                    raw[i] = c
+                    present[i] = true
+                    estimate += c
                     cursor[i] += 1
                 }
                 var i = firstEssential - 1
@@ -301,30 +307,31 @@ public struct LexicalModel: @unchecked Sendable {
                     if estimate * inv + prefix[i] <= threshold { pruned = true; break }
                     // Gallop to the first posting ≥ doc.
                     var lo = cursor[i], step = 1
-                    while lo + step < ends[i] && pp[lo + step] < doc { lo += step; step *= 2 }
-                    var hi = min(lo + step, ends[i])
+                    let end = ends[i]
+                    while lo + step < end && pp[lo + step] < doc { lo += step; step *= 2 }
+                    var hi = min(lo + step, end)
                     while lo < hi { let mid = (lo + hi) / 2; if pp[mid] < doc { lo = mid + 1 } else { hi = mid } }
                     cursor[i] = lo
-                    if lo < ends[i] && pp[lo] == doc {
-                        let t = order[i]
-                        raw[t] = qw[t] * pw[lo]
-                        present[t] = true
-                        estimate += raw[t]
+                    if lo < end && pp[lo] == doc {
+                        let c = weight[i] * pw[lo]
+                        raw[i] = c
+                        present[i] = true
+                        estimate += c
                     }
                     i -= 1
                 }
                 // The exact score, summed in query order like `score`.
                 var sum: Float = 0
-                for t in terms where present[t] {
-                    sum += raw[t]
-                    present[t] = false
+                for t in 0..<m {
+                    let j = position[t]
+                    if present[j] { sum += raw[j]; present[j] = false }
                 }
                 let score = sum * inv
                 if !pruned, score > threshold || (heap.count < k && score > 0) {
                     heap.insert(Hit(passage: base + Int(doc), score: score))
                     if heap.count == k {
                         threshold = max(threshold, heap.worst.score)
-                        while firstEssential < order.count && prefix[firstEssential] <= threshold { firstEssential += 1 }
+                        while firstEssential < m && prefix[firstEssential] <= threshold { firstEssential += 1 }
                     }
                 }
             }

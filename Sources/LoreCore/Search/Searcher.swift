@@ -62,14 +62,15 @@ public final class Searcher {
     /// question; when nothing dense is shared (MaxScore alone, or latent rescoring of each
     /// question's own candidates), the questions are spread over the cores. Same hits as one by one.
     public func hits(for questions: [String], k: Int) throws -> [[Hit]] {
+        guard questions.count > 1, isLexicalOnly || rescoresCandidates else { return try batch(questions, k: k) }
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, questions.count)
-        guard workers > 1, isLexicalOnly || rescoresCandidates else { return try batch(questions, k: k) }
+        guard workers > 1 else { return try batch(questions, k: k) }
         let results = UnsafeMutableBufferPointer<[Hit]>.allocate(capacity: questions.count)
         results.initialize(repeating: [])
-        defer { results.deallocate() }
+        defer { _ = results.deinitialize(); results.deallocate() }
         let failure = UnsafeMutableBufferPointer<Error?>.allocate(capacity: workers)
         failure.initialize(repeating: nil)
-        defer { failure.deallocate() }
+        defer { _ = failure.deinitialize(); failure.deallocate() }
         let box = UncheckedSendable((results, failure, self))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let (results, failure, this) = box.value
