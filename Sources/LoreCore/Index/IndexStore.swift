@@ -47,13 +47,19 @@ public struct IndexStore {
             throw LoreError("corpus folder not found: \(corpusPath) (and no index in \(indexPath))")
         }
         let reason: String
-        if let damage { reason = damage.replacingOccurrences(of: "run `lore index --rebuild` to build it again", with: "rebuilding it") }
+        if let damage { reason = Self.rebuilding(damage) }
         else if existing == nil { reason = "no index in \(indexPath) yet: building it" }
         else if existing!.config != config { reason = "settings changed: rebuilding the index" }
         else { reason = "notes changed since the index was built: refreshing it" }
         warn(reason)
         let (index, report) = try build(config: config, previous: existing, warn: warn)
         return Opened(index: index, reason: reason, report: report)
+    }
+
+    /// A problem's message with its advice to rebuild replaced by the news that lore is rebuilding.
+    static func rebuilding(_ message: String) -> String {
+        message.replacingOccurrences(of: "run `lore index --rebuild` to build it again", with: "rebuilding it")
+            .replacingOccurrences(of: "run `lore index --rebuild`", with: "rebuilding it")
     }
 
     /// Runs `body` on `index`. Index data is checked as it is read: when `body` finds it damaged
@@ -65,7 +71,7 @@ public struct IndexStore {
             return try body(index)
         } catch let problem as IndexFile.Problem {
             guard FileManager.default.fileExists(atPath: corpusPath) else { throw problem }
-            warn("\(problem)".replacingOccurrences(of: "run `lore index --rebuild` to build it again", with: "rebuilding it"))
+            warn(Self.rebuilding("\(problem)"))
             let (rebuilt, _) = try build(config: index.config, previous: nil, warn: warn)
             return try body(rebuilt)
         }
