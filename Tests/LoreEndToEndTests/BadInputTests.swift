@@ -98,4 +98,36 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(r.stderr.hasPrefix("lore: index \(idx) is damaged ("), r.stderr)
         XCTAssertTrue(r.stderr.hasSuffix("run `lore index --rebuild` to build it again\n"), r.stderr)
     }
+
+    /// Postings are checked when a question first reads them: damaged ones are never scored.
+    /// With the notes there, `lore ask` says so and rebuilds; without them, it names the file.
+    func testDamagedPostingsAreCaughtWhenRead() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nThe narwhal roadmap.\n")
+        let index = s.path + "/index"
+        XCTAssertEqual(try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", index]).status, 0)
+        let segment = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: index).first { $0.hasSuffix(".los") })
+        let path = index + "/" + segment
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // The section table: 32-byte entries from offset 32 (tag, reserved, offset, length, checksum).
+        let count = Int(data[16]) | Int(data[17]) << 8
+        func u64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(data[at + $1]) << (8 * $1) } }
+        let entry = try XCTUnwrap((0..<count).map { 32 + 32 * $0 }.first { String(decoding: data[$0..<($0 + 4)], as: UTF8.self) == "PPAS" })
+        let (offset, length) = (u64(entry + 8), u64(entry + 16))
+        XCTAssertGreaterThan(length, 0)
+        for i in offset..<(offset + length) { data[i] ^= 0xFF }
+        try data.write(to: URL(fileURLWithPath: path))
+
+        let gone = try LoreProcess.run(["ask", "narwhal", "--corpus", s.path + "/gone", "--index", index])
+        XCTAssertEqual(gone.status, 1)
+        XCTAssertTrue(gone.stderr.hasPrefix("lore: index \(path) is damaged (postings of dimension "), gone.stderr)
+        XCTAssertTrue(gone.stderr.hasSuffix("run `lore index --rebuild` to build it again\n"), gone.stderr)
+        XCTAssertEqual(gone.stdout, "")
+
+        let r = try LoreProcess.run(["ask", "narwhal", "--corpus", s.path + "/notes", "--index", index])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("lore: index \(path) is damaged (postings of dimension "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("rebuilding it"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("narwhal"), r.stdout)
+    }
 }

@@ -267,15 +267,15 @@ public struct LexicalModel: @unchecked Sendable {
         for (i, t) in order.enumerated() { running += bound(t); prefix[i] = running * (1 + 1e-5) + 1e-9 }
         var heap = TopK.Heap(k: k)
         var threshold: Float = 0
-        // Per position in `order`: weight, cursor, end, contribution, presence; and each
-        // query term's position, to sum in query order.
+        // Per position in `order`: weight, query term, cursor, end, contribution; and the
+        // positions whose terms the current passage holds.
         let m = order.count
         let weight = UnsafeMutablePointer<Float>.allocate(capacity: m), raw = UnsafeMutablePointer<Float>.allocate(capacity: m)
+        let term = UnsafeMutablePointer<Int>.allocate(capacity: m), held = UnsafeMutablePointer<Int>.allocate(capacity: m)
         let cursor = UnsafeMutablePointer<Int>.allocate(capacity: m), ends = UnsafeMutablePointer<Int>.allocate(capacity: m)
-        let present = UnsafeMutablePointer<Bool>.allocate(capacity: m), position = UnsafeMutablePointer<Int>.allocate(capacity: m)
-        defer { for p in [weight, raw] as [UnsafeMutablePointer<Float>] { p.deallocate() }; cursor.deallocate(); ends.deallocate()
-                present.deallocate(); position.deallocate() }
-        for (i, t) in order.enumerated() { weight[i] = qw[t]; position[t] = i; present[i] = false; raw[i] = 0 }
+        defer { for p in [weight, raw] as [UnsafeMutablePointer<Float>] { p.deallocate() }
+                for p in [term, held, cursor, ends] as [UnsafeMutablePointer<Int>] { p.deallocate() } }
+        for (i, t) in order.enumerated() { weight[i] = qw[t]; term[i] = t; raw[i] = 0 }
         for (s, segment) in segments.enumerated() {
             let base = bases[s]
             for (i, t) in order.enumerated() {
@@ -294,10 +294,12 @@ public struct LexicalModel: @unchecked Sendable {
                 if doc == UInt32.max { break }
                 let inv = inverse[Int(doc)]
                 var estimate: Float = 0
+                var count = 0
                 for i in firstEssential..<m where cursor[i] < ends[i] && pp[cursor[i]] == doc {
                     let c = weight[i] * pw[cursor[i]]
                     raw[i] = c
-                    present[i] = true
+                    held[count] = i
+                    count += 1
                     estimate += c
                     cursor[i] += 1
                 }
@@ -315,19 +317,27 @@ public struct LexicalModel: @unchecked Sendable {
                     if lo < end && pp[lo] == doc {
                         let c = weight[i] * pw[lo]
                         raw[i] = c
-                        present[i] = true
+                        held[count] = i
+                        count += 1
                         estimate += c
                     }
                     i -= 1
                 }
-                // The exact score, summed in query order like `score`.
-                var sum: Float = 0
-                for t in 0..<m {
-                    let j = position[t]
-                    if present[j] { sum += raw[j]; present[j] = false }
+                guard !pruned else { continue }
+                // The exact score, summed in query order like `score`: the held positions sorted
+                // by query term (few: insertion sort).
+                if count > 1 {
+                    for a in 1..<count {
+                        let x = held[a]
+                        var b = a - 1
+                        while b >= 0 && term[held[b]] > term[x] { held[b + 1] = held[b]; b -= 1 }
+                        held[b + 1] = x
+                    }
                 }
+                var sum: Float = 0
+                for a in 0..<count { sum += raw[held[a]] }
                 let score = sum * inv
-                if !pruned, score > threshold || (heap.count < k && score > 0) {
+                if score > threshold || (heap.count < k && score > 0) {
                     heap.insert(Hit(passage: base + Int(doc), score: score))
                     if heap.count == k {
                         threshold = max(threshold, heap.worst.score)
