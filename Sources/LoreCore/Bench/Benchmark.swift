@@ -55,7 +55,7 @@ public struct Benchmark {
         self.config = config
     }
 
-    /// Runs the benchmark; `scratch` is a folder for the index file, `export` (optional) receives
+    /// Runs the benchmark; `scratch` is a folder for the index, `export` (optional) receives
     /// the texts, queries and dense vectors for peer tools. Progress goes to `progress`.
     public func run(scratch: String, export: String? = nil, progress: (String) -> Void = { _ in }) throws -> BenchmarkResult {
         var r = BenchmarkResult()

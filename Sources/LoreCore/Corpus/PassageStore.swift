@@ -3,7 +3,7 @@ import Foundation
 /// The passages of an index, stored flat: a fixed-size record per passage and one UTF-8 blob of
 /// titles and texts. Opening an index maps the blob and decodes a passage only when it is shown,
 /// and a refresh copies the bytes of unchanged passages without decoding them.
-public struct PassageStore: Equatable, Sendable {
+public struct PassageStore: Sendable {
     /// Where passage i's title, text and tags sit in the blob, and its line range and source.
     /// The tags (the note's front-matter tags, embedded with each passage) follow the text.
     struct Record: Equatable {
@@ -44,9 +44,6 @@ public struct PassageStore: Equatable, Sendable {
                        title: String(decoding: blob[start..<titleEnd], as: UTF8.self),
                        text: String(decoding: blob[titleEnd..<(titleEnd + Int(r.textLength))], as: UTF8.self))
     }
-
-    /// Every passage, decoded.
-    public var all: [Passage] { (0..<count).map { self[$0] } }
 
     /// What passage i was embedded from: its title, and its text followed by its note's tags.
     public func embeddingInput(_ i: Int) -> (title: String, body: String) {
@@ -103,6 +100,4 @@ public struct PassageStore: Equatable, Sendable {
         sourceIndex[source] = i
         return i
     }
-
-    public static func == (a: PassageStore, b: PassageStore) -> Bool { a.all == b.all }
 }

@@ -19,13 +19,6 @@ struct ByteWriter {
         for v in a { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
         #endif
     }
-    mutating func floats(_ a: [Float]) {
-        #if _endian(little)
-        a.withUnsafeBytes { data.append(contentsOf: $0) }
-        #else
-        array(a.map(\.bitPattern))
-        #endif
-    }
 }
 
 /// Reads little-endian values from a byte buffer with bounds checks: a short or damaged buffer
@@ -86,19 +79,6 @@ struct ByteReader {
         return out
     }
 
-    mutating func floats(_ count: Int) throws -> [Float] {
-        #if _endian(little)
-        guard count >= 0, position + count * 4 <= end else { throw Truncated() }
-        var out = [Float](repeating: 0, count: count)
-        out.withUnsafeMutableBytes { dst in
-            data.copyBytes(to: dst, from: data.startIndex + position ..< data.startIndex + position + count * 4)
-        }
-        position += count * 4
-        return out
-        #else
-        return try array(count, of: UInt32.self).map(Float.init(bitPattern:))
-        #endif
-    }
 }
 
 /// The checksum of the index format: four FNV-1a-style lanes over 64-bit little-endian words
@@ -110,10 +90,6 @@ func checksum64(_ data: Data) -> UInt64 {
     data.withUnsafeBytes { checksum64($0) }
 }
 
-/// `checksum64` of `range` of `data`, read in place.
-func checksum64(_ data: Data, _ range: Range<Int>) -> UInt64 {
-    data.withUnsafeBytes { checksum64(UnsafeRawBufferPointer(rebasing: $0[range])) }
-}
 
 func checksum64(_ raw: UnsafeRawBufferPointer) -> UInt64 {
     let prime: UInt64 = 0x0000_0100_0000_01B3

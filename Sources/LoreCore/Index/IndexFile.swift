@@ -117,11 +117,6 @@ public enum IndexFile {
 
     // MARK: Reading
 
-    /// True when an index exists in `folder`.
-    public static func exists(in folder: String) -> Bool {
-        FileManager.default.fileExists(atPath: folder + "/" + fileName)
-    }
-
     /// Opens the index in `folder`: the root is read and checked whole, segments are mapped and
     /// their small sections checked; text, postings and vectors are checked as they are first read.
     public static func read(from folder: String) throws -> CorpusIndex {

@@ -174,6 +174,23 @@ public final class Segment: @unchecked Sendable {
 
     // MARK: Lazy checks
 
+    /// The checksum of postings `r` (of one dimension): their ids' bytes, XOR their weights'.
+    func postingSum(_ r: Range<Int>) -> UInt64 {
+        checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(ids.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
+            ^ checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(weights.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
+    }
+
+    /// The checksum of passage i's bytes (title, text, tags), low 32 bits.
+    func passageSum(_ i: Int) -> UInt32 {
+        let r = passages.byteRange(i)
+        return passages.blob.withUnsafeBytes { UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(rebasing: $0[r]))) }
+    }
+
+    /// The checksum of vector i's bytes, low 32 bits.
+    func vectorSum(_ i: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(start: vectors.buffer.baseAddress! + i * rank, count: rank * 2)))
+    }
+
     /// Checksums of the large sections' units and whether each was checked already. The flags
     /// only go from 0 to 1, so concurrent readers at worst check a unit twice.
     final class Checks: @unchecked Sendable {
@@ -202,9 +219,7 @@ public final class Segment: @unchecked Sendable {
 
         func postings(_ j: Int, _ r: Range<Int>, _ s: Segment) throws {
             guard flags[dimsBase + j] == 0 else { return }
-            var h = checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(s.ids.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
-            h ^= checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(s.weights.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
-            guard h == postingSums[j] else { throw damaged("postings of dimension \(s.dims[j]) checksum") }
+            guard s.postingSum(r) == postingSums[j] else { throw damaged("postings of dimension \(s.dims[j]) checksum") }
             var last: Int64 = -1
             for k in r {
                 let id = Int64(s.ids[k])
@@ -216,16 +231,13 @@ public final class Segment: @unchecked Sendable {
 
         func passage(_ i: Int, _ s: Segment) throws {
             guard flags[i] == 0 else { return }
-            let r = s.passages.byteRange(i)
-            let sum = s.passages.blob.withUnsafeBytes { UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(rebasing: $0[r]))) }
-            guard sum == passageSums[i] else { throw damaged("text of passage \(i) checksum") }
+            guard s.passageSum(i) == passageSums[i] else { throw damaged("text of passage \(i) checksum") }
             flags[i] = 1
         }
 
         func vector(_ i: Int, _ s: Segment) throws {
             guard flags[vectorsBase + i] == 0 else { return }
-            let raw = UnsafeRawBufferPointer(start: s.vectors.buffer.baseAddress! + i * s.rank, count: s.rank * 2)
-            guard UInt32(truncatingIfNeeded: checksum64(raw)) == vectorSums[i] else { throw damaged("latent vector \(i) checksum") }
+            guard s.vectorSum(i) == vectorSums[i] else { throw damaged("latent vector \(i) checksum") }
             flags[vectorsBase + i] = 1
         }
     }
@@ -242,17 +254,9 @@ public final class Segment: @unchecked Sendable {
         var sources = ByteWriter()
         sources.u64(UInt64(passages.sources.count))
         for s in passages.sources { sources.string(s) }
-        let passageSums: [UInt32] = passages.blob.withUnsafeBytes { blob in
-            (0..<count).map { UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(rebasing: blob[passages.byteRange($0)]))) }
-        }
-        let postingSums: [UInt64] = (0..<dims.count).map { j in
-            let r = Int(offsets[j])..<Int(offsets[j + 1])
-            return checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(ids.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
-                ^ checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(weights.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
-        }
-        let vectorSums: [UInt32] = (0..<(rank > 0 ? count : 0)).map { i in
-            UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(start: vectors.buffer.baseAddress! + i * rank, count: rank * 2)))
-        }
+        let passageSums = (0..<count).map(passageSum)
+        let postingSums = (0..<dims.count).map { postingSum(Int(offsets[$0])..<Int(offsets[$0 + 1])) }
+        let vectorSums = (0..<(rank > 0 ? count : 0)).map(vectorSum)
         return [("SHDR", head.data), ("PREC", ArrayBytes(array: passages.records)), ("PSRC", sources.data),
                 ("PSUM", ArrayBytes(array: passageSums)), ("PTXT", passages.blob),
                 ("PDIM", dims), ("POFF", offsets), ("PCHK", ArrayBytes(array: postingSums)),

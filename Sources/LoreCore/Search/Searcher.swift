@@ -30,7 +30,7 @@ public struct SearchResult: Sendable {
 ///
 /// ```
 /// let searcher = Searcher(index: try IndexFile.read(from: "index"))
-/// let results = searcher.search("How much did mixing the two OpenAI models save?", k: 5)
+/// let results = try searcher.search("How much did mixing the two OpenAI models save?", k: 5)
 /// ```
 public final class Searcher {
     public let index: CorpusIndex
