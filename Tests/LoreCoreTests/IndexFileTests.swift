@@ -287,7 +287,7 @@ final class LatentRefreshTests: XCTestCase {
         func vectors(_ index: CorpusIndex, _ note: String) throws -> [Int16] {
             let entry = try XCTUnwrap(index.files.first { $0.path == note })
             var out: [Int16] = []
-            for slot in entry.firstPassage..<(entry.firstPassage + entry.passageCount) {
+            for slot in entry.slots {
                 let (segment, i) = index.locate(slot)
                 out += try segment.vector(i)
             }

@@ -164,20 +164,16 @@ public struct Benchmark {
     /// Passages 0..<count of the generated corpus, made on all cores.
     static func generate(_ corpus: SyntheticCorpus, _ count: Int) -> PassageStore {
         let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        let parts = UnsafeMutableBufferPointer<PassageStore>.allocate(capacity: workers)
-        parts.initialize(repeating: PassageStore())
-        defer { _ = parts.deinitialize(); parts.deallocate() }
-        let box = UncheckedSendable(parts)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        var parts = concurrentMap(workers) { w in
             var store = PassageStore()
             for i in (w * count / workers)..<((w + 1) * count / workers) {
                 let p = corpus.passage(i)
                 store.append(Passage(source: String(i), firstLine: 1, lastLine: 1, title: p.title, text: p.text))
             }
-            box.value[w] = store
+            return store
         }
         var all = PassageStore()
-        for w in 0..<workers {
+        for w in parts.indices {
             all.append(from: parts[w], 0..<parts[w].count)
             parts[w] = PassageStore()  // let each part go as soon as it is copied
         }

@@ -44,9 +44,3 @@ public struct SparseRows: Equatable, Sendable {
         for r in range { offsets.append(other.offsets[r + 1] + shift) }
     }
 }
-
-/// Hands a value to concurrently running closures that write disjoint parts of it.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -9,6 +9,9 @@ public struct ManifestEntry: Equatable, Sendable {
     /// The slot of the note's first passage; its passages are consecutive slots of one segment.
     public var firstPassage: Int
     public var passageCount: Int
+
+    /// The slots of the note's passages.
+    public var slots: Range<Int> { firstPassage..<(firstPassage + passageCount) }
 }
 
 /// A built index: the notes it came from (the manifest), its segments (passages, postings,
@@ -62,7 +65,7 @@ public final class CorpusIndex: @unchecked Sendable {
     /// Every live passage in manifest order (for tests and small corpora).
     public func allPassages() throws -> [Passage] {
         var out: [Passage] = []
-        for f in files { for slot in f.firstPassage..<(f.firstPassage + f.passageCount) { out.append(try passage(slot)) } }
+        for f in files { for slot in f.slots { out.append(try passage(slot)) } }
         return out
     }
 }

@@ -80,7 +80,7 @@ public struct IndexBuilder: Sendable {
         var entries: [ManifestEntry] = []
         var passages = PassageStore()
         var counts = SparseRows()
-        var removed: [Range<Int>] = old.values.map { $0.firstPassage..<($0.firstPassage + $0.passageCount) }
+        var removed: [Range<Int>] = old.values.map(\.slots)
         for (i, file) in files.enumerated() {
             let before = previousEntries[i]
             switch outcomeOf[i] {
@@ -94,7 +94,7 @@ public struct IndexBuilder: Sendable {
                 report.skipped += 1
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
                                              firstPassage: base + passages.count, passageCount: 0))
-                if let before { report.changed += 1; removed.append(before.firstPassage..<(before.firstPassage + before.passageCount)) }
+                if let before { report.changed += 1; removed.append(before.slots) }
                 else { report.added += 1 }
             case .embedded(let hash, let split, let tags, let rows)?:
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
@@ -102,7 +102,7 @@ public struct IndexBuilder: Sendable {
                 for p in split { passages.append(p, tags: tags) }
                 counts.append(rowsOf: rows, 0..<rows.count)
                 report.passagesEmbedded += split.count
-                if let before { report.changed += 1; removed.append(before.firstPassage..<(before.firstPassage + before.passageCount)) }
+                if let before { report.changed += 1; removed.append(before.slots) }
                 else { report.added += 1 }
             }
         }
@@ -118,7 +118,7 @@ public struct IndexBuilder: Sendable {
                 index = CorpusIndex(config: config, files: entries, lexical: reusable.lexical, latent: reusable.latent,
                                     latentName: reusable.latentName)
             } else if let refreshed = try refresh(reusable, entries: entries, passages: passages, counts: counts,
-                                                  removed: removed, live: live) {
+                                                  removed: removed, removedCount: removedCount, live: live) {
                 index = refreshed
             } else {
                 // A full build: read every note again.
@@ -137,8 +137,8 @@ public struct IndexBuilder: Sendable {
     /// Adds the new passages as a segment and derives the statistics again; nil when the
     /// refresh must be a full build instead.
     private func refresh(_ previous: CorpusIndex, entries: [ManifestEntry], passages: PassageStore, counts: SparseRows,
-                         removed: [Range<Int>], live: Int) throws -> CorpusIndex? {
-        let changed = (previous.latent?.changedSinceFit ?? 0) + removed.reduce(0) { $0 + $1.count } + passages.count
+                         removed: [Range<Int>], removedCount: Int, live: Int) throws -> CorpusIndex? {
+        let changed = (previous.latent?.changedSinceFit ?? 0) + removedCount + passages.count
         let latentConfig = config.latent
         if config.weighting.k1 > 0 { return nil }
         if latentConfig.dimensions > 0 {
@@ -247,30 +247,21 @@ public struct IndexBuilder: Sendable {
     /// Embeds the passages of `store` on all cores, in order: for test collections and generated
     /// corpora that are not folders of notes.
     public static func embed(_ store: PassageStore, config: IndexConfig) -> SparseRows {
-        let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
         let chunk = 4096
-        let chunks = (store.count + chunk - 1) / chunk
-        let rows = UnsafeMutableBufferPointer<SparseRows>.allocate(capacity: chunks)
-        rows.initialize(repeating: SparseRows())
-        defer { _ = rows.deinitialize(); rows.deallocate() }
-        let box = UncheckedSendable(rows)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let embedder = HashedEmbedder(config: config)
-            for c in stride(from: w, to: chunks, by: workers) {
-                var r = SparseRows()
-                for i in (c * chunk)..<min((c + 1) * chunk, store.count) {
-                    let input = store.embeddingInput(i)
-                    r.append(embedder.counts(title: input.title, body: input.body))
-                }
-                box.value[c] = r
+        var rows = concurrentMap((store.count + chunk - 1) / chunk, state: { _ in HashedEmbedder(config: config) }) { c, embedder in
+            var r = SparseRows()
+            for i in (c * chunk)..<min((c + 1) * chunk, store.count) {
+                let input = store.embeddingInput(i)
+                r.append(embedder.counts(title: input.title, body: input.body))
             }
+            return r
         }
         var all = SparseRows()
         let total = rows.reduce(0) { $0 + $1.nonzeros }
         all.indices.reserveCapacity(total)
         all.values.reserveCapacity(total)
         all.offsets.reserveCapacity(store.count + 1)
-        for c in 0..<chunks {
+        for c in rows.indices {
             all.append(rowsOf: rows[c], 0..<rows[c].count)
             rows[c] = SparseRows()  // let each chunk go as soon as it is copied
         }
@@ -288,19 +279,10 @@ public struct IndexBuilder: Sendable {
 
     /// Reads, splits and embeds `files` on all cores; results in the order of `files`.
     func readAndEmbed(_ files: [NoteFile], previous: [ManifestEntry?]) -> [ReadOutcome] {
-        let results = UnsafeMutableBufferPointer<ReadOutcome>.allocate(capacity: files.count)
-        results.initialize(repeating: .unchanged)
-        defer { _ = results.deinitialize(); results.deallocate() }
-        let box = UncheckedSendable(results)
-        let workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), max(files.count, 1))
         let splitter = NoteSplitter(maxWords: config.maxPassageWords)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let embedder = HashedEmbedder(config: config)
-            for j in stride(from: w, to: files.count, by: workers) {
-                box.value[j] = readOne(files[j], previous: previous[j], splitter: splitter, embedder: embedder)
-            }
+        return concurrentMap(files.count, state: { _ in HashedEmbedder(config: config) }) { j, embedder in
+            readOne(files[j], previous: previous[j], splitter: splitter, embedder: embedder)
         }
-        return Array(results)
     }
 
     private func readOne(_ file: NoteFile, previous: ManifestEntry?, splitter: NoteSplitter,

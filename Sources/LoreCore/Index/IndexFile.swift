@@ -175,7 +175,7 @@ public enum IndexFile {
             let entry = ManifestEntry(path: try fr.string(), size: try fr.i64(), mtimeNanos: try fr.i64(),
                                       contentHash: try fr.u64(), firstPassage: Int(try fr.u64()),
                                       passageCount: Int(try fr.u64()))
-            guard entry.firstPassage + entry.passageCount <= slots else { throw Problem.damaged(path, "manifest") }
+            guard entry.slots.upperBound <= slots else { throw Problem.damaged(path, "manifest") }
             files.append(entry)
         }
 

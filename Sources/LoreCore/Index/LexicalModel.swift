@@ -43,13 +43,10 @@ public struct LexicalModel: @unchecked Sendable {
         self.dimensions = dimensions
         self.weighting = weighting
         self.segments = segments
-        var bases = [0]
-        for s in segments { bases.append(bases.last! + s.count) }
-        self.bases = bases
+        bases = Self.bases(segments)
         self.live = live
         self.df = df
-        let logN1 = log(Float(live) + 1)
-        idf = (0..<dimensions).map { logN1 - log(Float(df[$0]) + 1) + 1 }
+        idf = Self.idf(df.buffer, live: live)
         self.inverseDivisors = inverseDivisors
         self.averageLength = averageLength
         self.maxWeights = maxWeights
@@ -63,74 +60,54 @@ public struct LexicalModel: @unchecked Sendable {
     init(segments: [Segment], alive: [Bool], config: IndexConfig, averageLength: Float) throws {
         let d = config.dimensions
         let n = alive.count
-        var starts = [0]
-        for s in segments { starts.append(starts.last! + s.count) }
-        precondition(starts.last == n)
-        let bases = starts
+        let bases = Self.bases(segments)
+        precondition(bases.last == n)
         let live = alive.reduce(0) { $0 + ($1 ? 1 : 0) }
         let parts = 4
-        // Postings of dimensions [p·d/parts, (p+1)·d/parts) of each segment, checked.
+        // Postings of dimensions [p·d/parts, (p+1)·d/parts) of each segment.
         let ranges = (0..<parts).map { p in
             segments.map { s in s.firstDimension(atLeast: UInt32(p * d / parts))..<s.firstDimension(atLeast: UInt32((p + 1) * d / parts)) }
         }
+        // Each part, in parallel, folds `body(segment index, j, &result)` over its dimensions'
+        // postings into its own result.
+        func eachPart<T>(_ body: (Int, Int, inout T) -> Void, from start: T) -> [T] {
+            concurrentMap(parts, workers: parts, state: { _ in () }) { p, _ in
+                var out = start
+                for s in segments.indices { for j in ranges[p][s] { body(s, j, &out) } }
+                return out
+            }
+        }
         // Every posting list is checked once (in parallel; a failure is thrown in order below).
-        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
-        failed.initialize(repeating: false)
-        defer { failed.deallocate() }
-        let failedBox = UncheckedSendable(failed)
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            for (s, segment) in segments.enumerated() {
-                for j in ranges[p][s] where (try? segment.postings(segment.dims[j])) == nil { failedBox.value[p] = true }
-            }
-        }
+        let failed = eachPart({ s, j, failed in
+            if (try? segments[s].postings(segments[s].dims[j])) == nil { failed = true }
+        }, from: false)
         if failed.contains(true) { for s in segments { for j in 0..<s.dims.count { _ = try s.postings(s.dims[j]) } } }
+        // Document frequencies over live passages (each part fills its own dimensions).
         let allAlive = segments.indices.map { !alive[bases[$0]..<bases[$0 + 1]].contains(false) }
-        let dfBuffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: d)
-        dfBuffer.initialize(repeating: 0)
-        defer { dfBuffer.deallocate() }
-        let dfBox = UncheckedSendable(dfBuffer)
-        alive.withUnsafeBufferPointer { alive in
-            let aliveBox = UncheckedSendable(alive)
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let df = dfBox.value, alive = aliveBox.value
-                for (s, segment) in segments.enumerated() {
-                    for j in ranges[p][s] {
-                        let r = Int(segment.offsets[j])..<Int(segment.offsets[j + 1])
-                        if allAlive[s] { df[Int(segment.dims[j])] += UInt32(r.count); continue }
-                        var c: UInt32 = 0
-                        for k in r where alive[bases[s] + Int(segment.ids[k])] { c += 1 }
-                        df[Int(segment.dims[j])] += c
-                    }
-                }
-            }
-        }
-        let df = Array(dfBuffer)
-        let logN1 = log(Float(live) + 1)
-        let idf = df.map { logN1 - log(Float($0) + 1) + 1 }
+        let dfParts = eachPart({ s, j, df in
+            let segment = segments[s]
+            let r = Int(segment.offsets[j])..<Int(segment.offsets[j + 1])
+            var c = UInt32(r.count)
+            if !allAlive[s] { c = 0; for k in r where alive[bases[s] + Int(segment.ids[k])] { c += 1 } }
+            df[Int(segment.dims[j])] += c
+        }, from: [UInt32](repeating: 0, count: d))
+        let df = (0..<d).map { f in dfParts.reduce(0) { $0 + $1[f] } }
+        let idf = Self.idf(df, live: live)
         // Squared norms: each part sums its dimensions in increasing order into its own array,
         // then the parts are added in order.
-        let partials = UnsafeMutableBufferPointer<Float>.allocate(capacity: parts * n)
-        partials.initialize(repeating: 0)
-        defer { partials.deallocate() }
-        let partialBox = UncheckedSendable(partials)
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let squares = partialBox.value.baseAddress! + p * n
-            for (s, segment) in segments.enumerated() {
-                let out = squares + bases[s]
-                for j in ranges[p][s] {
-                    let w = idf[Int(segment.dims[j])]
-                    for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
-                        let v = segment.weights[k] * w
-                        out[Int(segment.ids[k])] += v * v
-                    }
-                }
+        let partials = eachPart({ s, j, squares in
+            let segment = segments[s]
+            let w = idf[Int(segment.dims[j])]
+            for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
+                let v = segment.weights[k] * w
+                squares[bases[s] + Int(segment.ids[k])] += v * v
             }
-        }
+        }, from: [Float](repeating: 0, count: n))
         var norms = [Float](repeating: 0, count: n)
         var normSum: Float = 0
         for i in 0..<n where alive[i] {
             var sq: Float = 0
-            for p in 0..<parts { sq += partials[p * n + i] }
+            for p in 0..<parts { sq += partials[p][i] }
             norms[i] = sq.squareRoot()
             normSum += norms[i]
         }
@@ -141,32 +118,38 @@ public struct LexicalModel: @unchecked Sendable {
             let x = (1 - slope) * meanNorm + slope * norms[i]
             inverse[i] = 1 / (x > 0 ? x : 1)
         }
-        let bounds = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2 * d)
-        bounds.initialize(repeating: 0)
-        defer { bounds.deallocate() }
-        let boundsBox = UncheckedSendable(bounds)
-        inverse.withUnsafeBufferPointer { inverse in
-            let inverseBox = UncheckedSendable(inverse)
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let hi = boundsBox.value.baseAddress!, lo = hi + d, inverse = inverseBox.value
-                for (s, segment) in segments.enumerated() {
-                    for j in ranges[p][s] {
-                        let f = Int(segment.dims[j])
-                        var a = hi[f], b = lo[f]
-                        for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
-                            let v = segment.weights[k] * inverse[bases[s] + Int(segment.ids[k])]
-                            a = max(a, v)
-                            b = min(b, v)
-                        }
-                        hi[f] = a
-                        lo[f] = b
-                    }
-                }
+        // Bounds: each part fills its own dimensions' largest and smallest tf × inverse divisor.
+        let zeros = [Float](repeating: 0, count: d)
+        let boundParts = eachPart({ s, j, bounds in
+            let segment = segments[s]
+            let f = Int(segment.dims[j])
+            var a = bounds.hi[f], b = bounds.lo[f]
+            for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
+                let v = segment.weights[k] * inverse[bases[s] + Int(segment.ids[k])]
+                a = max(a, v)
+                b = min(b, v)
             }
-        }
+            bounds.hi[f] = a
+            bounds.lo[f] = b
+        }, from: (hi: zeros, lo: zeros))
+        let hi = (0..<d).map { f in boundParts.reduce(0) { max($0, $1.hi[f]) } }
+        let lo = (0..<d).map { f in boundParts.reduce(0) { min($0, $1.lo[f]) } }
         self.init(dimensions: d, weighting: config.weighting, segments: segments, live: live, df: Column(df),
-                  inverseDivisors: Column(inverse), averageLength: averageLength,
-                  maxWeights: Column(Array(bounds[0..<d])), minWeights: Column(Array(bounds[d...])))
+                  inverseDivisors: Column(inverse), averageLength: averageLength, maxWeights: Column(hi),
+                  minWeights: Column(lo))
+    }
+
+    /// First slot of each segment, and the total after the last.
+    static func bases(_ segments: [Segment]) -> [Int] {
+        var bases = [0]
+        for s in segments { bases.append(bases.last! + s.count) }
+        return bases
+    }
+
+    /// ln((1+live)/(1+df)) + 1 for each dimension.
+    static func idf<C: Collection>(_ df: C, live: Int) -> [Float] where C.Element == UInt32 {
+        let logN1 = log(Float(live) + 1)
+        return df.map { logN1 - log(Float($0) + 1) + 1 }
     }
 
     /// The same statistics over `segments` (the same slots, with latent vectors added).

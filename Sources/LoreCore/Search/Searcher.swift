@@ -63,25 +63,11 @@ public final class Searcher {
     /// question's own candidates), the questions are spread over the cores. Same hits as one by one.
     public func hits(for questions: [String], k: Int) throws -> [[Hit]] {
         guard questions.count > 1, isLexicalOnly || rescoresCandidates else { return try batch(questions, k: k) }
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, questions.count)
-        guard workers > 1 else { return try batch(questions, k: k) }
-        let results = UnsafeMutableBufferPointer<[Hit]>.allocate(capacity: questions.count)
-        results.initialize(repeating: [])
-        defer { _ = results.deinitialize(); results.deallocate() }
-        let failure = UnsafeMutableBufferPointer<Error?>.allocate(capacity: workers)
-        failure.initialize(repeating: nil)
-        defer { _ = failure.deinitialize(); failure.deallocate() }
-        let box = UncheckedSendable((results, failure, self))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let (results, failure, this) = box.value
-            // One embedder per worker: the first worker uses this searcher's.
-            let searcher = w == 0 ? this : Searcher(index: this.index)
-            do {
-                for b in stride(from: w, to: questions.count, by: workers) { results[b] = try searcher.batch([questions[b]], k: k)[0] }
-            } catch { failure[w] = error }
+        // One embedder per worker: the first worker uses this searcher's.
+        let results = concurrentMap(questions.count, state: { w in w == 0 ? self : Searcher(index: self.index) }) { b, searcher in
+            Result { try searcher.batch([questions[b]], k: k)[0] }
         }
-        if let error = failure.compactMap({ $0 }).first { throw error }
-        return Array(results)
+        return try results.map { try $0.get() }
     }
 
     /// True when the latent layer rescores each question's lexical candidates instead of
