@@ -71,44 +71,38 @@ public struct LatentModel: Sendable {
     /// The randomized SVD of the sample: (featureRow, basis, rank), or nil when too small.
     static func fit(_ rows: SparseRows, dimensions: Int, config: IndexConfig.Latent) -> ([Int32], [Float], Int)? {
         let n = rows.count
-        // Compact the used dimensions into columns.
+        // Compact the used dimensions into columns, the most frequent first: the rows that most
+        // products touch then sit together and stay in cache.
+        var frequency = [Int32](repeating: 0, count: dimensions)
+        for f in rows.indices { frequency[Int(f)] += 1 }
+        let order = (0..<dimensions).filter { frequency[$0] > 0 }
+            .sorted { frequency[$0] != frequency[$1] ? frequency[$0] > frequency[$1] : $0 < $1 }
+        let used = order.count
         var featureRow = [Int32](repeating: -1, count: dimensions)
-        var used = 0
-        for f in rows.indices where featureRow[Int(f)] < 0 {
-            featureRow[Int(f)] = 0
-            used += 1
-        }
-        var next: Int32 = 0
-        for f in 0..<dimensions where featureRow[f] == 0 {
-            featureRow[f] = next
-            next += 1
-        }
+        for (r, f) in order.enumerated() { featureRow[f] = Int32(r) }
         let k = min(config.dimensions, n - 1, used - 1)
         guard k >= 1 else { return nil }
         let l = min(k + 10, n, used)
         let columns = rows.indices.map { Int(featureRow[Int($0)]) }
+        let byFeature = FeatureColumns(rows, columns: columns, count: used)
 
-        // Y = A·Ω with Ω a random ±1 matrix (used × l), then power iterations Y = A·Aᵀ·orth(Y). Only the
-        // passage side (n × l, n ≤ fitSample) is orthonormalized: the feature side can be 65k
-        // rows, where a QR per iteration would cost more than everything else together.
-        var rng = SplitMix64(seed: config.seed)
-        var omega = [Float](repeating: 0, count: used * l)
-        for start in stride(from: 0, to: omega.count, by: 64) {
-            let bits = rng.next()
-            for j in start..<min(start + 64, omega.count) { omega[j] = (bits >> UInt64(j - start)) & 1 == 0 ? 1 : -1 }
-        }
-        var y = multiply(rows, columns, omega, width: l, rowsOut: n)
+        // Y = A·Ω with Ω a sparse sign sketch (used × l: each feature has ±1 in 8 random columns),
+        // so the first product costs 8 additions per nonzero instead of l. Then power iterations
+        // Y = A·Aᵀ·orth(Y). Only the passage side (n × l, n ≤ fitSample) is orthonormalized: the
+        // feature side can be 65k rows, where a QR per iteration would cost more than everything
+        // else together.
+        var y = sketch(rows, columns, features: used, width: l, seed: config.seed)
         for _ in 0..<config.powerIterations {
             orthonormalize(&y, rows: n, columns: l)
-            let z = multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
+            let z = multiplyTransposed(byFeature, y, width: l)
             y = multiply(rows, columns, z, width: l, rowsOut: n)
         }
         orthonormalize(&y, rows: n, columns: l)
         // Bᵀ = Aᵀ·Q (used × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ (l × l) has B's left singular vectors.
-        let bt = multiplyTransposed(rows, columns, y, width: l, columnsOut: used)
+        let bt = multiplyTransposed(byFeature, y, width: l)
         var gram = [Float](repeating: 0, count: l * l)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(l), Int32(l), Int32(used),
-                    1, bt, Int32(l), bt, Int32(l), 0, &gram, Int32(l))
+        // Row-major lower triangle = the column-major upper one that topEigen reads.
+        cblas_ssyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(l), Int32(used), 1, bt, Int32(l), 0, &gram, Int32(l))
         guard let (values, vectors) = topEigen(gram, size: l, count: k) else { return nil }
         // V_k = Bᵀ·W·Σ⁻¹ (used × k): the right singular vectors.
         var w = vectors  // row-major l × k
@@ -181,6 +175,39 @@ public struct LatentModel: Sendable {
 
     // MARK: - Linear algebra helpers
 
+    /// Entries of the sparse sign sketch per feature.
+    static let sketchSpread = 8
+
+    /// A·Ω for the sparse sign sketch Ω (used × width): each feature adds ±its weight to
+    /// `sketchSpread` random columns (drawn from `seed`; a column may repeat). On Cranfield it
+    /// ranks as well as a dense ±1 Ω over six seeds (benchmarks/quality.md) at a fraction of the cost.
+    static func sketch(_ a: SparseRows, _ columns: [Int], features used: Int, width: Int, seed: UInt64) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        // Column in the low bits, sign in bit 31.
+        let draws = (0..<(used * sketchSpread)).map { _ -> UInt32 in
+            let bits = rng.next()
+            return UInt32((bits >> 1) % UInt64(width)) | UInt32(bits & 1) << 31
+        }
+        var out = [Float](repeating: 0, count: a.count * width)
+        out.withUnsafeMutableBufferPointer { op in
+            let shared = UncheckedSendable(op)
+            parallelChunks(a.count) { range in
+                let op = shared.value
+                for i in range {
+                    let o = op.baseAddress! + i * width
+                    for j in a.offsets[i]..<a.offsets[i + 1] {
+                        let v = a.values[j]
+                        for t in 0..<sketchSpread {
+                            let code = draws[columns[j] * sketchSpread + t]
+                            o[Int(code & 0x7FFF_FFFF)] += code >> 31 == 0 ? v : -v
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// (sparse A, n × used) · (dense M, used × width, row-major) → n × width, row-major.
     /// Rows are split between the cores.
     static func multiply(_ a: SparseRows, _ columns: [Int], _ m: [Float], width: Int, rowsOut n: Int) -> [Float] {
@@ -202,32 +229,39 @@ public struct LatentModel: Sendable {
         return out
     }
 
-    /// Aᵀ (used × n) · (dense M, n × width, row-major) → used × width, row-major. Each core sums
-    /// its share of the rows into its own output; the outputs are added at the end.
-    static func multiplyTransposed(_ a: SparseRows, _ columns: [Int], _ m: [Float], width: Int, columnsOut used: Int) -> [Float] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, a.count / 2048))
-        var partials = [[Float]](repeating: [], count: workers)
-        partials.withUnsafeMutableBufferPointer { parts in
-            m.withUnsafeBufferPointer { mp in
-                let shared = UncheckedSendable((parts, mp))
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let (parts, mp) = shared.value
-                    var out = [Float](repeating: 0, count: used * width)
-                    out.withUnsafeMutableBufferPointer { op in
-                        for i in stride(from: w * a.count / workers, to: (w + 1) * a.count / workers, by: 1) {
-                            let row = mp.baseAddress! + i * width
-                            for j in a.offsets[i]..<a.offsets[i + 1] {
-                                cblas_saxpy(Int32(width), a.values[j], row, 1, op.baseAddress! + columns[j] * width, 1)
-                            }
+    /// Aᵀ (used × n) · (dense M, n × width, row-major) → used × width, row-major. Each output row
+    /// is summed from the M rows of its feature's passages (A by column): writes stay in one row,
+    /// reads fall in M, which is the small side (the sample). Features are split between the cores
+    /// in parts of equal nonzeros.
+    static func multiplyTransposed(_ a: FeatureColumns, _ m: [Float], width: Int) -> [Float] {
+        let used = a.count
+        var out = [Float](repeating: 0, count: used * width)
+        let parts = max(1, min(64, a.nonzeros / 4096))
+        // Part t covers the features whose first entry falls in its share of the nonzeros.
+        var bounds = [0]
+        var f = 0
+        for t in 1..<parts {
+            let target = t * a.nonzeros / parts
+            while f < used && a.starts[f] < target { f += 1 }
+            bounds.append(f)
+        }
+        bounds.append(used)
+        let partBounds = bounds
+        m.withUnsafeBufferPointer { mp in
+            out.withUnsafeMutableBufferPointer { op in
+                let shared = UncheckedSendable((mp, op))
+                DispatchQueue.concurrentPerform(iterations: parts) { t in
+                    let (mp, op) = shared.value
+                    for f in partBounds[t]..<partBounds[t + 1] {
+                        let o = op.baseAddress! + f * width
+                        for j in a.starts[f]..<a.starts[f + 1] {
+                            cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + Int(a.rows[j]) * width, 1, o, 1)
                         }
                     }
-                    parts[w] = out
                 }
             }
         }
-        var total = partials[0]
-        for p in partials.dropFirst() { cblas_saxpy(Int32(total.count), 1, p, 1, &total, 1) }
-        return total
+        return out
     }
 
     /// Runs `body` over `0..<n` cut into one contiguous range per core.
@@ -326,6 +360,38 @@ public struct LatentModel: Sendable {
             }
         }
     }
+}
+
+/// A sparse matrix by column (compressed sparse columns): column f holds entries
+/// `starts[f]..<starts[f + 1]` of `rows` and `values`, rows in increasing order.
+struct FeatureColumns {
+    let starts: [Int]
+    let rows: [Int32]
+    let values: [Float]
+
+    /// The columns of `a`, whose entry j lies in column `columns[j]` of `count`.
+    init(_ a: SparseRows, columns: [Int], count: Int) {
+        var starts = [Int](repeating: 0, count: count + 1)
+        for c in columns { starts[c + 1] += 1 }
+        for f in 0..<count { starts[f + 1] += starts[f] }
+        var next = starts
+        var rows = [Int32](repeating: 0, count: columns.count)
+        var values = [Float](repeating: 0, count: columns.count)
+        for i in 0..<a.count {
+            for j in a.offsets[i]..<a.offsets[i + 1] {
+                let c = columns[j]
+                rows[next[c]] = Int32(i)
+                values[next[c]] = a.values[j]
+                next[c] += 1
+            }
+        }
+        self.starts = starts
+        self.rows = rows
+        self.values = values
+    }
+
+    var count: Int { starts.count - 1 }
+    var nonzeros: Int { rows.count }
 }
 
 /// A small seeded generator (SplitMix64) so randomized builds are reproducible.
