@@ -17,6 +17,31 @@ final class TopKTests: XCTestCase {
     }
 }
 
+final class DenseScanTests: XCTestCase {
+    /// The bench's dense path (`lore_dense`): one sgemv per query, or blocks of sgemm with running
+    /// top k for a batch. Both must give the brute-force top k, ties by passage order, across blocks.
+    func testBatchAndSingleEqualBruteForce() {
+        var rng = SplitMix64(seed: 11)
+        let rank = 8, count = 20_000
+        // Few distinct values, so that ties cross block boundaries.
+        let vectors = (0..<(count * rank)).map { _ in Float(Int(rng.next() % 5)) - 2 }
+        let scan = DenseScan(vectors: vectors, rank: rank)
+        let queries = (0..<64).map { _ in (0..<rank).map { _ in Float(Int(rng.next() % 3)) - 1 } }
+        let batches = [1, 10, 100].map { scan.search(queries, k: $0) }  // 3 blocks of 8192 passages
+        for (b, q) in queries.enumerated() {
+            var scores = [Float](repeating: 0, count: count)
+            for p in 0..<count { for j in 0..<rank { scores[p] += vectors[p * rank + j] * q[j] } }
+            let order = scores.enumerated()
+                .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
+            for (t, k) in [1, 10, 100].enumerated() {
+                let expected = order.prefix(k).map { Hit(passage: $0.offset, score: $0.element) }
+                XCTAssertEqual(batches[t][b], Array(expected), "batch, query \(b), k \(k)")
+                XCTAssertEqual(scan.search(q, k: k), Array(expected), "single, query \(b), k \(k)")
+            }
+        }
+    }
+}
+
 /// An index of one segment built from hashed counts, with placeholder passages.
 func lexicalModel(_ rows: SparseRows, config: IndexConfig) throws -> LexicalModel {
     var config = config

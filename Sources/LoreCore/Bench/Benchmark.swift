@@ -250,11 +250,15 @@ struct DenseScan {
     let rank: Int
     var count: Int { vectors.count / rank }
 
+    init(vectors: [Float], rank: Int) {
+        self.vectors = vectors
+        self.rank = rank
+    }
+
     init(_ index: CorpusIndex) throws {
-        rank = index.latent?.rank ?? 1
         var all: [Float] = []
         for s in index.segments { all += UnsafeBufferPointer(start: try s.floatVectors(), count: s.count * s.rank) }
-        vectors = all
+        self.init(vectors: all, rank: index.latent?.rank ?? 1)
     }
 
     func search(_ q: [Float], k: Int) -> [Hit] {
@@ -263,13 +267,27 @@ struct DenseScan {
         return TopK.select(scores, k: k)
     }
 
+    /// A batch: one `cblas_sgemm` per block of passages, whose scores (queries × block, a few
+    /// MB) stay in cache while each query's running top k takes what beats its worst kept hit.
     func search(_ qs: [[Float]], k: Int) -> [[Hit]] {
-        var scores = [Float](repeating: 0, count: count * qs.count)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(qs.count), Int32(count), Int32(rank), 1,
-                    qs.flatMap { $0 }, Int32(rank), vectors, Int32(rank), 0, &scores, Int32(count))
-        return scores.withUnsafeBufferPointer { s in
-            qs.indices.map { TopK.select(UnsafeBufferPointer(rebasing: s[($0 * count)..<(($0 + 1) * count)]), k: k) }
+        let block = max(1024, (1 << 19) / max(qs.count, 1))
+        let q = qs.flatMap { $0 }
+        var heaps = qs.map { _ in TopK.Heap(k: k) }
+        var scores = [Float](repeating: 0, count: block * qs.count)
+        vectors.withUnsafeBufferPointer { v in
+            for start in stride(from: 0, to: count, by: block) {
+                let rows = min(block, count - start)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(qs.count), Int32(rows), Int32(rank), 1,
+                            q, Int32(rank), v.baseAddress! + start * rank, Int32(rank), 0, &scores, Int32(rows))
+                for b in qs.indices {
+                    for i in 0..<rows {
+                        let s = scores[b * rows + i]
+                        if heaps[b].count < k || s > heaps[b].worst.score { heaps[b].insert(Hit(passage: start + i, score: s)) }
+                    }
+                }
+            }
         }
+        return heaps.map { $0.sorted() }
     }
 }
 

@@ -77,7 +77,7 @@ public struct PassageStore: Sendable {
     /// Appends passages `range` of `other` by copying their bytes.
     public mutating func append(from other: PassageStore, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
-        let first = other.records[range.lowerBound], last = other.records[range.upperBound - 1]
+        let first = other.records[range.lowerBound]
         let lo = Int(first.offset), hi = byteRange(of: other, range.upperBound - 1).upperBound
         let shift = Int64(blob.count) - Int64(lo)
         blob.append(other.blob[(other.blob.startIndex + lo)..<(other.blob.startIndex + hi)])

@@ -70,7 +70,7 @@ struct ByteReader {
         guard count >= 0, position + count * size <= end else { throw Truncated() }
         var out = [T](repeating: 0, count: count)
         out.withUnsafeMutableBytes { dst in
-            data.copyBytes(to: dst, from: data.startIndex + position ..< data.startIndex + position + count * size)
+            _ = data.copyBytes(to: dst, from: data.startIndex + position ..< data.startIndex + position + count * size)
         }
         position += count * size
         #if _endian(big)
