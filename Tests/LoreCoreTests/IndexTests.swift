@@ -17,6 +17,19 @@ final class TopKTests: XCTestCase {
     }
 }
 
+final class BLASThreadsTests: XCTestCase {
+    /// Inside Lore's workers each BLAS call takes one thread; afterwards BLAS has its own count
+    /// back (with OpenBLAS: the cores; with the reference BLAS both counts are 1).
+    func testWorkersTakeOneThreadAndGiveTheCountBack() {
+        let before = BLASThreads.current
+        for _ in 0..<2 {
+            let inside = concurrentMap(4) { _ in BLASThreads.current }
+            XCTAssertEqual(inside, [1, 1, 1, 1])
+            XCTAssertEqual(BLASThreads.current, before)
+        }
+    }
+}
+
 final class DenseScanTests: XCTestCase {
     /// The bench's dense path (`lore_dense`): one sgemv per query, or blocks of sgemm with running
     /// top k for a batch. Both must give the brute-force top k, ties by passage order, across blocks.

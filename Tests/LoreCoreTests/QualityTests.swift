@@ -3,8 +3,8 @@ import XCTest
 @testable import LoreCore
 
 /// Retrieval quality on Cranfield (read from ../shared/eval/cranfield) with the default settings.
-/// Floors sit 0.005 under the values measured when the defaults were chosen
-/// (nDCG@10 0.4314, MAP@100 0.3693; with 16-bit latent vectors 0.4315, 0.3695: benchmarks/quality.md).
+/// Floors sit 0.004 under the defaults' measured values (nDCG@10 0.4274, MAP@100 0.3656 with the
+/// sparse sign sketch; the latent fit's seed alone moves nDCG@10 by up to 0.01: benchmarks/quality.md).
 final class QualityTests: XCTestCase {
     static let cranfield = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("../shared/eval/cranfield").standardizedFileURL.path
@@ -16,8 +16,8 @@ final class QualityTests: XCTestCase {
         print(String(format: "cranfield defaults: nDCG@10 %.4f MAP@100 %.4f R@100 %.4f MRR@10 %.4f (%d queries)",
                      s.ndcg10, s.map100, s.recall100, s.mrr10, s.queries))
         XCTAssertEqual(s.queries, 225)
-        XCTAssertGreaterThanOrEqual(s.ndcg10, 0.426)
-        XCTAssertGreaterThanOrEqual(s.map100, 0.364)
+        XCTAssertGreaterThanOrEqual(s.ndcg10, 0.423)
+        XCTAssertGreaterThanOrEqual(s.map100, 0.361)
     }
 
     /// The randomized SVD is seeded: two builds of the same collection are identical, bit for bit.

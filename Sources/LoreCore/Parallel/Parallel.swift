@@ -45,11 +45,17 @@ enum BLASThreads {
         .map { unsafeBitCast($0, to: Setter.self) }
     private static let getter: Getter? = dlsym(dlopen(nil, RTLD_NOW), "openblas_get_num_threads")
         .map { unsafeBitCast($0, to: Getter.self) }
-    /// The count to go back to (the library's own choice, read once).
+    /// The count to go back to: the library's own choice, read before the first change.
     private static let initial: Int32 = getter?() ?? 1
 
     /// Sets the count for the calls that follow.
-    static func set(_ threads: Int32) { setter?(threads) }
+    static func set(_ threads: Int32) {
+        _ = initial
+        setter?(threads)
+    }
+
+    /// The count BLAS calls take now (1 without OpenBLAS).
+    static var current: Int32 { getter?() ?? 1 }
 
     /// Back to the library's own count.
     static func restore() { setter?(initial) }
