@@ -47,24 +47,10 @@ public struct LatentModel: Sendable {
 
     /// Projects weighted rows onto the basis (features the basis lacks are dropped), unit length.
     static func project(_ rows: SparseRows, featureRow: [Int32], basis: [Float], rank: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: rows.count * rank)
-        basis.withUnsafeBufferPointer { b in
-            out.withUnsafeMutableBufferPointer { o in
-                let shared = UncheckedSendable((b, o))
-                parallelChunks(rows.count) { range in
-                    let (b, o) = shared.value
-                    for i in range {
-                        let dst = o.baseAddress! + i * rank
-                        for j in rows.offsets[i]..<rows.offsets[i + 1] {
-                            let r = Int(featureRow[Int(rows.indices[j])])
-                            if r >= 0 { cblas_saxpy(Int32(rank), rows.values[j], b.baseAddress! + r * rank, 1, dst, 1) }
-                        }
-                        let norm = cblas_snrm2(Int32(rank), dst, 1)
-                        if norm > 0 { cblas_sscal(Int32(rank), 1 / norm, dst, 1) }
-                    }
-                }
-            }
-        }
+        let columns = rows.indices.map { Int(featureRow[Int($0)]) }
+        var out = multiply(FeatureColumns(rows, columns: columns, count: basis.count / max(rank, 1)), rows: rows.count,
+                           basis, width: rank)
+        normalizeRows(&out, width: rank)
         return out
     }
 
@@ -95,7 +81,7 @@ public struct LatentModel: Sendable {
         for _ in 0..<config.powerIterations {
             orthonormalize(&y, rows: n, columns: l)
             let z = multiplyTransposed(byFeature, y, width: l)
-            y = multiply(rows, columns, z, width: l, rowsOut: n)
+            y = multiply(byFeature, rows: n, z, width: l)
         }
         orthonormalize(&y, rows: n, columns: l)
         // Bᵀ = Aᵀ·Q (used × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ (l × l) has B's left singular vectors.
@@ -208,19 +194,44 @@ public struct LatentModel: Sendable {
         return out
     }
 
-    /// (sparse A, n × used) · (dense M, used × width, row-major) → n × width, row-major.
-    /// Rows are split between the cores.
-    static func multiply(_ a: SparseRows, _ columns: [Int], _ m: [Float], width: Int, rowsOut n: Int) -> [Float] {
+    /// (sparse A, n × used, by column) · (dense M, used × width, row-major) → n × width, row-major.
+    /// The passages go in blocks whose output rows fit in L2; inside a block the features go in
+    /// order, so M is read front to back and each of its rows once per block, instead of one
+    /// random row of M per nonzero. The cores take contiguous runs of blocks.
+    static func multiply(_ a: FeatureColumns, rows n: Int, _ m: [Float], width: Int) -> [Float] {
         var out = [Float](repeating: 0, count: n * width)
+        let block = max(64, (256 << 10) / (width * 4))
+        let blocks = (n + block - 1) / block
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, blocks / 4))
         m.withUnsafeBufferPointer { mp in
             out.withUnsafeMutableBufferPointer { op in
                 let shared = UncheckedSendable((mp, op))
-                parallelChunks(n) { range in
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
                     let (mp, op) = shared.value
-                    for i in range {
-                        let o = op.baseAddress! + i * width
-                        for j in a.offsets[i]..<a.offsets[i + 1] {
-                            cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + columns[j] * width, 1, o, 1)
+                    let first = w * blocks / workers, last = (w + 1) * blocks / workers
+                    // cursor[f]: column f's first entry at or after the worker's first passage.
+                    var cursor = [Int](repeating: 0, count: a.count)
+                    let start = Int32(first * block)
+                    for f in 0..<a.count {
+                        var lo = a.starts[f], hi = a.starts[f + 1]
+                        while lo < hi {
+                            let mid = (lo + hi) / 2
+                            if a.rows[mid] < start { lo = mid + 1 } else { hi = mid }
+                        }
+                        cursor[f] = lo
+                    }
+                    for b in first..<last {
+                        let end = Int32(min((b + 1) * block, n))
+                        for f in 0..<a.count {
+                            var j = cursor[f]
+                            let stop = a.starts[f + 1]
+                            guard j < stop, a.rows[j] < end else { continue }
+                            let row = mp.baseAddress! + f * width
+                            repeat {
+                                cblas_saxpy(Int32(width), a.values[j], row, 1, op.baseAddress! + Int(a.rows[j]) * width, 1)
+                                j += 1
+                            } while j < stop && a.rows[j] < end
+                            cursor[f] = j
                         }
                     }
                 }
@@ -369,17 +380,18 @@ struct FeatureColumns {
     let rows: [Int32]
     let values: [Float]
 
-    /// The columns of `a`, whose entry j lies in column `columns[j]` of `count`.
+    /// The columns of `a`, whose entry j lies in column `columns[j]` of `count` (left out when negative).
     init(_ a: SparseRows, columns: [Int], count: Int) {
         var starts = [Int](repeating: 0, count: count + 1)
-        for c in columns { starts[c + 1] += 1 }
+        for c in columns where c >= 0 { starts[c + 1] += 1 }
         for f in 0..<count { starts[f + 1] += starts[f] }
         var next = starts
-        var rows = [Int32](repeating: 0, count: columns.count)
-        var values = [Float](repeating: 0, count: columns.count)
+        var rows = [Int32](repeating: 0, count: starts[count])
+        var values = [Float](repeating: 0, count: starts[count])
         for i in 0..<a.count {
             for j in a.offsets[i]..<a.offsets[i + 1] {
                 let c = columns[j]
+                guard c >= 0 else { continue }
                 rows[next[c]] = Int32(i)
                 values[next[c]] = a.values[j]
                 next[c] += 1
