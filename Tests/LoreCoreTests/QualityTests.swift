@@ -71,4 +71,53 @@ final class QualityTests: XCTestCase {
             }
         }
     }
+
+    /// Latent rescoring of candidates gives the top k of a brute-force reference: every passage
+    /// scored lexically, the best `candidates` matches get the latent cosine (here every question
+    /// matches more than `candidates` passages), feedback from the top 5, and the same again.
+    func testRescoringEqualsBruteForce() throws {
+        let collection = try BEIRCollection(folder: Self.cranfield)
+        var config = IndexConfig()
+        config.latent.candidates = 20  // 1400 > 10 × 20: rescoring
+        let embedder = HashedEmbedder(config: config)
+        var counts = SparseRows()
+        for d in collection.documents { counts.append(embedder.counts(title: d.title, body: d.text)) }
+        let passages = collection.documents.map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: $0.text) }
+        let index = try IndexBuilder.assemble(config: config, files: [], passages: PassageStore(passages), counts: counts)
+        let searcher = Searcher(index: index)
+        let latent = try XCTUnwrap(index.latent), w = config.latent.weight
+        func reference(_ q: SparseVector, _ k: Int) throws -> [Hit] {
+            var lexical = [Float](repeating: 0, count: index.slots)
+            try index.lexical.score(q, into: &lexical)
+            let matches = lexical.enumerated().filter { $0.element > 0 }
+                .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
+            let projected = latent.project(q)
+            var fused: [Hit] = []
+            for (r, m) in matches.enumerated() {
+                var score = (1 - w) * m.element
+                if r < config.latent.candidates {
+                    let (segment, i) = index.locate(m.offset)
+                    let v = try segment.vector(i)
+                    var dot: Float = 0
+                    for j in 0..<latent.rank { dot += Float(v[j]) / Segment.vectorScale * projected[j] }
+                    score += w * dot
+                }
+                if score > 0 { fused.append(Hit(passage: m.offset, score: score)) }
+            }
+            return Array(fused.sorted { $0.ranksBefore($1) }.prefix(k))
+        }
+        for question in collection.queries.prefix(40).map(\.text) {
+            var q = index.lexical.queryVector(embedder.counts(query: question))
+            let top = try reference(q, config.feedback.documents)
+            q = try searcher.expand(q, with: top.map(\.passage), beta: config.feedback.beta, terms: config.feedback.terms)
+            let expected = try reference(q, 10), hits = try searcher.hits(for: question, k: 10)
+            XCTAssertEqual(hits.count, expected.count, question)
+            for (x, y) in zip(hits, expected) { XCTAssertEqual(x.score, y.score, accuracy: 1e-5, question) }
+            // Passages must agree wherever scores are not within rounding of a neighbour.
+            for r in hits.indices where (r == 0 || expected[r - 1].score - expected[r].score > 1e-4)
+                && (r == hits.count - 1 || expected[r].score - expected[r + 1].score > 1e-4) {
+                XCTAssertEqual(hits[r].passage, expected[r].passage, "\(question) rank \(r + 1)")
+            }
+        }
+    }
 }
