@@ -32,13 +32,12 @@ struct Ask: ParsableCommand {
             guard k > 0 else { throw LoreError("-k must be at least 1") }
             let opened = try locations.store.open(overrides: ranking.apply, warn: printError)
             if let report = opened.report { printError(report.summary) }
-            var searcher = Searcher(index: opened.index)
             var took = 0.0
-            let results = try locations.store.reading(opened.index, warn: printError) { index in
-                searcher = Searcher(index: index)
+            let (results, searcher) = try locations.store.reading(opened.index, warn: printError) { index in
+                let searcher = Searcher(index: index)
                 let start = DispatchTime.now()
                 defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
-                return try searcher.search(question, k: k)
+                return (try searcher.search(question, k: k), searcher)
             }
             if searcher.analyzer.terms(question).isEmpty {
                 throw LoreError("the question has no words to search for (only stop words or punctuation)")

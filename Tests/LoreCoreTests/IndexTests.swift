@@ -68,7 +68,7 @@ final class LexicalModelTests: XCTestCase {
         let m: LexicalModel
         let counts: SparseRows
         var passages: Int { counts.count }
-        func row(_ i: Int) -> SparseVector { m.weightedRow(IndexBuilder.row(counts, i), slot: i) }
+        func row(_ i: Int) -> SparseVector { m.weightedRow(counts.row(i), slot: i) }
     }
 
     private func model(_ texts: [String], config: IndexConfig = IndexConfig()) throws -> (LexicalModel, Model) {

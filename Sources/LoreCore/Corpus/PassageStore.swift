@@ -78,7 +78,7 @@ public struct PassageStore: Sendable {
     public mutating func append(from other: PassageStore, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
         let first = other.records[range.lowerBound]
-        let lo = Int(first.offset), hi = byteRange(of: other, range.upperBound - 1).upperBound
+        let lo = Int(first.offset), hi = other.byteRange(range.upperBound - 1).upperBound
         let shift = Int64(blob.count) - Int64(lo)
         blob.append(other.blob[(other.blob.startIndex + lo)..<(other.blob.startIndex + hi)])
         for r in other.records[range] {
@@ -88,8 +88,6 @@ public struct PassageStore: Sendable {
             records.append(copy)
         }
     }
-
-    private func byteRange(of store: PassageStore, _ i: Int) -> Range<Int> { store.byteRange(i) }
 
     private mutating func intern(_ source: String) -> UInt32 {
         // Built on the first append, not when an index is opened.

@@ -43,4 +43,10 @@ public struct SparseRows: Equatable, Sendable {
         values.append(contentsOf: other.values[lo..<hi])
         for r in range { offsets.append(other.offsets[r + 1] + shift) }
     }
+
+    /// Row `i` as a sparse vector.
+    public func row(_ i: Int) -> SparseVector {
+        let r = offsets[i]..<offsets[i + 1]
+        return SparseVector(indices: Array(indices[r]), values: Array(values[r]))
+    }
 }

@@ -195,7 +195,7 @@ public struct IndexBuilder: Sendable {
                 var rows = SparseRows()
                 let first = carried.count / max(model.rank, 1)
                 for i in first..<newPassages.count {
-                    rows.append(lexical.weightedRow(Self.row(newCounts, i), slot: base + i))
+                    rows.append(lexical.weightedRow(newCounts.row(i), slot: base + i))
                 }
                 segments[segments.count - 1] = segments.last!.with(vectors: carried + Segment.quantize(model.project(rows)),
                                                                    rank: model.rank)
@@ -221,15 +221,21 @@ public struct IndexBuilder: Sendable {
         if config.latent.dimensions > 0 {
             let sampleSize = min(n, max(config.latent.fitSample, 1))
             var sample = SparseRows()
-            for s in 0..<sampleSize { let i = s * n / sampleSize; sample.append(lexical.weightedRow(row(counts, i), slot: i)) }
+            for s in 0..<sampleSize { let i = s * n / sampleSize; sample.append(lexical.weightedRow(counts.row(i), slot: i)) }
             if let model = LatentModel(fittedOn: sample, dimensions: config.dimensions, config: config.latent) {
-                var vectors = [Int16]()
-                vectors.reserveCapacity(n * model.rank)
-                let chunk = 8192
-                for start in stride(from: 0, to: n, by: chunk) {
-                    var rows = SparseRows()
-                    for i in start..<min(start + chunk, n) { rows.append(lexical.weightedRow(row(counts, i), slot: i)) }
-                    vectors += Segment.quantize(model.project(rows))
+                var vectors: [Int16]
+                if sampleSize == n {
+                    // The sample is every passage, in order: its rows are the ones to project.
+                    vectors = Segment.quantize(model.project(sample))
+                } else {
+                    vectors = []
+                    vectors.reserveCapacity(n * model.rank)
+                    let chunk = 8192
+                    for start in stride(from: 0, to: n, by: chunk) {
+                        var rows = SparseRows()
+                        for i in start..<min(start + chunk, n) { rows.append(lexical.weightedRow(counts.row(i), slot: i)) }
+                        vectors += Segment.quantize(model.project(rows))
+                    }
                 }
                 segment = segment.with(vectors: vectors, rank: model.rank)
                 lexical = lexical.replacing(segments: [segment])
@@ -237,11 +243,6 @@ public struct IndexBuilder: Sendable {
             }
         }
         return CorpusIndex(config: config, files: files, lexical: lexical, latent: latent, latentName: nil)
-    }
-
-    static func row(_ rows: SparseRows, _ i: Int) -> SparseVector {
-        let r = rows.offsets[i]..<rows.offsets[i + 1]
-        return SparseVector(indices: Array(rows.indices[r]), values: Array(rows.values[r]))
     }
 
     /// Embeds the passages of `store` on all cores, in order: for test collections and generated

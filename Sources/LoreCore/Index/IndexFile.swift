@@ -61,7 +61,7 @@ public enum IndexFile {
             var rows = ByteWriter()
             rows.u64(UInt64(latent.rank))
             rows.array(latent.featureRow)
-            try SectionFile.write([("LROW", rows.data), ("LBAS", ArrayBytes(array: latent.basis))], magic: latentMagic,
+            try SectionFile.write([("LROW", rows.data), ("LBAS", Column(latent.basis))], magic: latentMagic,
                                   to: folder + "/" + latentName!)
         }
         let written = CorpusIndex(config: index.config, files: index.files, lexical: index.lexical.replacing(segments: segments),
@@ -212,14 +212,6 @@ public enum IndexFile {
         }
         return CorpusIndex(config: config, files: files, lexical: lexical, latent: latent,
                            latentName: latent == nil ? nil : latentName)
-    }
-}
-
-/// An array's memory seen as bytes, without copying it.
-struct ArrayBytes<T>: ContiguousBytes {
-    let array: [T]
-    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try array.withUnsafeBytes(body)
     }
 }
 

@@ -249,21 +249,20 @@ public struct LatentModel: Sendable {
         var out = [Float](repeating: 0, count: used * width)
         let parts = max(1, min(64, a.nonzeros / 4096))
         // Part t covers the features whose first entry falls in its share of the nonzeros.
-        var bounds = [0]
-        var f = 0
-        for t in 1..<parts {
-            let target = t * a.nonzeros / parts
-            while f < used && a.starts[f] < target { f += 1 }
-            bounds.append(f)
-        }
-        bounds.append(used)
-        let partBounds = bounds
+        let bounds: [Int] = {
+            var bounds = [0], f = 0
+            for t in 1..<parts {
+                while f < used && a.starts[f] < t * a.nonzeros / parts { f += 1 }
+                bounds.append(f)
+            }
+            return bounds + [used]
+        }()
         m.withUnsafeBufferPointer { mp in
             out.withUnsafeMutableBufferPointer { op in
                 let shared = UncheckedSendable((mp, op))
                 DispatchQueue.concurrentPerform(iterations: parts) { t in
                     let (mp, op) = shared.value
-                    for f in partBounds[t]..<partBounds[t + 1] {
+                    for f in bounds[t]..<bounds[t + 1] {
                         let o = op.baseAddress! + f * width
                         for j in a.starts[f]..<a.starts[f + 1] {
                             cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + Int(a.rows[j]) * width, 1, o, 1)

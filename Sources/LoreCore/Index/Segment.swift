@@ -257,10 +257,10 @@ public final class Segment: @unchecked Sendable {
         let passageSums = (0..<count).map(passageSum)
         let postingSums = (0..<dims.count).map { postingSum(Int(offsets[$0])..<Int(offsets[$0 + 1])) }
         let vectorSums = (0..<(rank > 0 ? count : 0)).map(vectorSum)
-        return [("SHDR", head.data), ("PREC", ArrayBytes(array: passages.records)), ("PSRC", sources.data),
-                ("PSUM", ArrayBytes(array: passageSums)), ("PTXT", passages.blob),
-                ("PDIM", dims), ("POFF", offsets), ("PCHK", ArrayBytes(array: postingSums)),
-                ("PPAS", ids), ("PWGT", weights), ("LSUM", ArrayBytes(array: vectorSums)), ("LVEC", vectors)]
+        return [("SHDR", head.data), ("PREC", Column(passages.records)), ("PSRC", sources.data),
+                ("PSUM", Column(passageSums)), ("PTXT", passages.blob),
+                ("PDIM", dims), ("POFF", offsets), ("PCHK", Column(postingSums)),
+                ("PPAS", ids), ("PWGT", weights), ("LSUM", Column(vectorSums)), ("LVEC", vectors)]
     }
 
     /// The sections checked when a segment is opened: all but text, postings and vectors.
