@@ -22,7 +22,9 @@ struct Ask: ParsableCommand {
 
     @OptionGroup var locations: Locations
 
-    @OptionGroup(title: "Ranking (stored with the index; a change rebuilds it)") var ranking: RankingOptions
+    @OptionGroup(title: "Index settings (stored with the index; a change rebuilds it)") var schema: SchemaOptions
+
+    @OptionGroup(title: "Search settings (this question only)") var search: SearchOptions
 
     func run() throws {
         try reportingErrors {
@@ -30,11 +32,11 @@ struct Ask: ParsableCommand {
                 throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
             }
             guard k > 0 else { throw LoreError("-k must be at least 1") }
-            let opened = try locations.store.open(overrides: ranking.apply, warn: printError)
+            let opened = try locations.store.open(overrides: schema.apply, warn: printError)
             if let report = opened.report { printError(report.summary) }
             var took = 0.0
             let (results, searcher) = try locations.store.reading(opened.index, warn: printError) { index in
-                let searcher = Searcher(index: index)
+                let searcher = Searcher(index: index, options: search.options)
                 let start = DispatchTime.now()
                 defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
                 return (try searcher.search(question, k: k), searcher)

@@ -35,7 +35,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Benchmark refreshes instead: notes on disk, a full build, edits of 1 note and of 1% of notes, open to first answer.")
     var refresh = false
 
-    @OptionGroup(title: "Ranking") var ranking: RankingOptions
+    @OptionGroup(title: "Index settings") var schema: SchemaOptions
 
     func run() throws {
         try reportingErrors {
@@ -64,7 +64,7 @@ struct Bench: ParsableCommand {
 
     private func runRefresh(_ sizes: [Int]) throws {
         var config = IndexConfig()
-        ranking.apply(to: &config)
+        schema.apply(to: &config)
         var rows: [RefreshResult] = []
         for n in sizes {
             let scratch = NSTemporaryDirectory() + "lore-bench-refresh-\(getpid())-\(n)"
@@ -87,7 +87,7 @@ struct Bench: ParsableCommand {
 
     private func runHere(_ n: Int) throws -> BenchmarkResult {
         var config = IndexConfig()
-        ranking.apply(to: &config)
+        schema.apply(to: &config)
         let scratch = NSTemporaryDirectory() + "lore-bench-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         return try Benchmark(passages: n, queries: queries, seed: seed, config: config)

@@ -4,42 +4,71 @@ import LoreCore
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure retrieval quality on a test collection in BEIR format.",
+        abstract: "Measure retrieval quality on test collections in BEIR format.",
         discussion: """
         Reads corpus.jsonl, queries.jsonl and qrels (qrels.tsv or qrels/test.tsv), indexes title + text,
         answers every judged query, and prints trec_eval's nDCG@10, MAP@100, Recall@100 and MRR@10.
+        Given a folder of collections, prints one row per collection and their mean.
           $ lore eval ../shared/eval/cranfield
+          $ lore eval ../shared/eval
         """
     )
 
-    @Argument(help: "Folder of the collection.")
+    @Argument(help: "Folder of a collection, or a folder of collections.")
     var folder: String
 
-    @Flag(help: "Print one JSON object.")
+    @Flag(help: "Print JSON: one object per collection, then the mean, one per line.")
     var json = false
 
-    @OptionGroup(title: "Ranking") var ranking: RankingOptions
+    @OptionGroup(title: "Index settings") var schema: SchemaOptions
+
+    @OptionGroup(title: "Search settings") var search: SearchOptions
 
     func run() throws {
         try reportingErrors {
-            let collection = try BEIRCollection(folder: folder)
+            let folders = try EvaluationSuite.collections(in: folder)
             var config = IndexConfig()
-            ranking.apply(to: &config)
-            let outcome = try Evaluation(collection: collection, config: config).run()
-            let s = outcome.summary
+            schema.apply(to: &config)
+            var rows: [(name: String, documents: Int, outcome: Evaluation.Outcome)] = []
+            if !json && folders.count > 1 {
+                print("collection      queries  documents  nDCG@10  MAP@100  R@100   MRR@10")
+            }
+            for f in folders {
+                let collection = try BEIRCollection(folder: f)
+                let outcome = try Evaluation(collection: collection, config: config).run([search.options])[0]
+                rows.append((collection.name, collection.documents.count, outcome))
+                let s = outcome.summary
+                if json {
+                    print(object([("collection", collection.name), ("queries", s.queries),
+                                  ("documents", collection.documents.count), ("ndcg@10", s.ndcg10), ("map@100", s.map100),
+                                  ("recall@100", s.recall100), ("mrr@10", s.mrr10),
+                                  ("took_ms", (outcome.milliseconds * 10).rounded() / 10)]))
+                } else if folders.count > 1 {
+                    print(String(format: "%@ %7d  %9d  %.4f   %.4f   %.4f  %.4f", collection.name.padding(toLength: 14, withPad: " ", startingAt: 0),
+                                 s.queries, collection.documents.count, s.ndcg10, s.map100, s.recall100, s.mrr10))
+                } else {
+                    print("\(collection.name): \(s.queries) queries, \(collection.documents.count) documents")
+                    print(String(format: "nDCG@10 %.4f   MAP@100 %.4f   Recall@100 %.4f   MRR@10 %.4f", s.ndcg10, s.map100, s.recall100, s.mrr10))
+                    print(String(format: "indexed in %.0f ms, queries answered in %.0f ms", outcome.buildMilliseconds, outcome.milliseconds))
+                }
+            }
+            guard rows.count > 1 else { return }
+            func mean(_ key: KeyPath<EvaluationSummary, Double>) -> Double {
+                rows.reduce(0) { $0 + $1.outcome.summary[keyPath: key] } / Double(rows.count)
+            }
             if json {
-                let object: [(String, Any)] = [
-                    ("collection", collection.name), ("queries", s.queries), ("documents", collection.documents.count),
-                    ("ndcg@10", s.ndcg10), ("map@100", s.map100), ("recall@100", s.recall100), ("mrr@10", s.mrr10),
-                    ("took_ms", (outcome.milliseconds * 10).rounded() / 10),
-                ]
-                print("{" + object.map { "\"\($0.0)\": \(jsonValue($0.1))" }.joined(separator: ", ") + "}")
+                print(object([("collection", "mean"), ("collections", rows.count), ("ndcg@10", mean(\.ndcg10)),
+                              ("map@100", mean(\.map100)), ("recall@100", mean(\.recall100)), ("mrr@10", mean(\.mrr10))]))
             } else {
-                print("\(collection.name): \(s.queries) queries, \(collection.documents.count) documents")
-                print(String(format: "nDCG@10 %.4f   MAP@100 %.4f   Recall@100 %.4f   MRR@10 %.4f", s.ndcg10, s.map100, s.recall100, s.mrr10))
-                print(String(format: "indexed in %.0f ms, queries answered in %.0f ms", outcome.buildMilliseconds, outcome.milliseconds))
+                print(String(format: "mean                                %.4f   %.4f   %.4f  %.4f",
+                             mean(\.ndcg10), mean(\.map100), mean(\.recall100), mean(\.mrr10)))
             }
         }
+    }
+
+    /// One JSON object, keys in the order given.
+    private func object(_ fields: [(String, Any)]) -> String {
+        "{" + fields.map { "\"\($0.0)\": \(jsonValue($0.1))" }.joined(separator: ", ") + "}"
     }
 
     private func jsonValue(_ v: Any) -> String {

@@ -17,11 +17,11 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Rebuild everything instead of refreshing what changed.")
     var rebuild = false
 
-    @OptionGroup(title: "Ranking (stored with the index)") var ranking: RankingOptions
+    @OptionGroup(title: "Index settings (stored with the index)") var schema: SchemaOptions
 
     func run() throws {
         try reportingErrors {
-            let (_, report) = try locations.store.update(rebuild: rebuild, overrides: ranking.apply, warn: printError)
+            let (_, report) = try locations.store.update(rebuild: rebuild, overrides: schema.apply, warn: printError)
             print(report.summary)
         }
     }

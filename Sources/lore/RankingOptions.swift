@@ -1,57 +1,37 @@
 import ArgumentParser
 import LoreCore
 
-/// Ranking settings shared by `lore ask` and `lore eval`. Each is stored in the index
-/// configuration; an option left out keeps the stored (or default) value.
-struct RankingOptions: ParsableArguments {
-    @Option(help: "Hash terms into 2^N dimensions.")
+/// What the index stores (`IndexConfig`), shared by `lore index`, `lore ask`, `lore eval` and
+/// `lore bench`. An option left out keeps the stored (or default) value; a change rebuilds.
+struct SchemaOptions: ParsableArguments {
+    @Option(help: "Hash terms into 2^N dimensions (default 16).")
     var dimensionBits: Int?
 
-    @Option(help: "A heading term counts this many times a body term.")
+    @Option(help: "A heading term counts this many times a body term (default 2).")
     var titleBoost: Float?
 
-    @Option(help: "BM25 saturation k1 inside the weights (0: sublinear tf 1+ln tf).")
+    @Option(help: "BM25 term-frequency saturation k1 (default 1.2).")
     var k1: Float?
 
-    @Option(help: "BM25 length normalization b (with --k1 > 0).")
+    @Option(help: "BM25 length normalization b (default 0.75).")
     var b: Float?
 
-    @Option(help: "Pivoted length normalization slope (1: plain cosine).")
-    var pivot: Float?
-
-    @Option(help: "Rank of the latent (LSA) layer (0: off).")
+    @Option(help: "Rank of the latent (LSA) layer; 0 turns it off (default 200).")
     var latentDims: Int?
 
-    @Option(help: "Weight of the latent score in the fused score.")
-    var latentWeight: Float?
-
-    @Option(help: "Power iterations of the latent layer's randomized SVD.")
+    @Option(help: "Power iterations of the latent layer's randomized SVD (default 1).")
     var latentPowerIterations: Int?
 
-    @Option(help: "Fit the latent basis on at most N passages (evenly spaced).")
+    @Option(help: "Fit the latent basis on at most N passages, evenly spaced (default 20000).")
     var latentFitSample: Int?
 
-    @Option(help: "Latent layer rescores only the best N lexical candidates (0: scans every passage).")
-    var latentCandidates: Int?
-
-    @Option(help: "Rocchio feedback from the top N results (0: off).")
-    var feedbackDocs: Int?
-
-    @Option(help: "Rocchio weight of the feedback passages' mean.")
-    var feedbackBeta: Float?
-
-    @Option(help: "Rocchio: keep at most N added terms, the heaviest (0: all).")
-    var feedbackTerms: Int?
-
-    @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false.")
+    @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false (default true).")
     var signedHash: Bool?
 
     func validate() throws {
-        if let d = dimensionBits, !(8...22).contains(d) { throw ValidationError("--dimension-bits must be 8 to 22") }
-        if let d = latentDims, d < 0 { throw ValidationError("--latent-dims must be 0 or more") }
-        if let w = latentWeight, !(0...1).contains(w) { throw ValidationError("--latent-weight must be in 0...1") }
-        if let n = feedbackDocs, n < 0 { throw ValidationError("--feedback-docs must be 0 or more") }
-        if let p = pivot, !(0...1).contains(p) { throw ValidationError("--pivot must be in 0...1") }
+        var c = IndexConfig()
+        apply(to: &c)
+        do { try c.validate() } catch { throw ValidationError("\(error)") }
     }
 
     func apply(to c: inout IndexConfig) {
@@ -59,15 +39,42 @@ struct RankingOptions: ParsableArguments {
         if let v = titleBoost { c.titleBoost = v }
         if let v = k1 { c.weighting.k1 = v }
         if let v = b { c.weighting.b = v }
-        if let v = pivot { c.weighting.pivotSlope = v }
         if let v = latentDims { c.latent.dimensions = v }
-        if let v = latentWeight { c.latent.weight = v }
         if let v = latentPowerIterations { c.latent.powerIterations = v }
         if let v = latentFitSample { c.latent.fitSample = v }
-        if let v = latentCandidates { c.latent.candidates = v }
-        if let v = feedbackDocs { c.feedback.documents = v }
-        if let v = feedbackBeta { c.feedback.beta = v }
-        if let v = feedbackTerms { c.feedback.terms = v }
         if let v = signedHash { c.signedHash = v }
+    }
+}
+
+/// What a question chooses (`QueryOptions`), shared by `lore ask` and `lore eval`: never stored,
+/// never a rebuild.
+struct SearchOptions: ParsableArguments {
+    @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default 0.8).")
+    var latentWeight: Float?
+
+    @Option(help: "The latent layer rescores the best N lexical matches (default 1000).")
+    var candidates: Int?
+
+    @Option(help: "Rocchio feedback from the top N results; 0 turns it off (default 3).")
+    var feedbackDocs: Int?
+
+    @Option(help: "Largest Rocchio weight of the feedback passages' mean (default 1).")
+    var feedbackBeta: Float?
+
+    @Option(help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default 50).")
+    var feedbackTerms: Int?
+
+    var options: QueryOptions {
+        var o = QueryOptions()
+        if let v = latentWeight { o.latentWeight = v }
+        if let v = candidates { o.candidates = v }
+        if let v = feedbackDocs { o.feedback.documents = v }
+        if let v = feedbackBeta { o.feedback.beta = v }
+        if let v = feedbackTerms { o.feedback.terms = v }
+        return o
+    }
+
+    func validate() throws {
+        do { try options.validate() } catch { throw ValidationError("\(error)") }
     }
 }

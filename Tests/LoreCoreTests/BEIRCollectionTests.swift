@@ -131,13 +131,7 @@ final class BEIRCollectionTests: XCTestCase {
     /// The real Cranfield collection in BEIR format, shared beside the package at
     /// `../shared/eval/cranfield` (see its README: 1400 documents, 225 queries, 1612 qrels).
     func testLoadsCranfield() throws {
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()   // LoreCoreTests
-            .deletingLastPathComponent()   // Tests
-            .deletingLastPathComponent()   // package root
-        let folder = packageRoot.appendingPathComponent("../shared/eval/cranfield").standardizedFileURL.path
-
-        let cranfield = try BEIRCollection(folder: folder)
+        let cranfield = try QualityTests.collection(QualityTests.cranfield)
         XCTAssertEqual(cranfield.name, "cranfield")
         XCTAssertEqual(cranfield.documents.count, 1400)
         XCTAssertEqual(cranfield.queries.count, 225)

@@ -44,7 +44,7 @@ final class IndexFileTests: XCTestCase {
         XCTAssertEqual(read.files, index.files)
         XCTAssertEqual(try read.allPassages(), try index.allPassages())
         XCTAssertEqual(read.lexical.idf, index.lexical.idf)
-        XCTAssertEqual(read.lexical.inverseDivisors.array, index.lexical.inverseDivisors.array)
+        XCTAssertEqual(read.lexical.lengthNorms.array, index.lexical.lengthNorms.array)
         XCTAssertEqual(read.segments.map { $0.vectors.array }, index.segments.map { $0.vectors.array })
         XCTAssertEqual(read.latent?.basis, index.latent?.basis)
         XCTAssertEqual(try index.allPassages().map(\.source), ["a.md", "b/c.md", "d.txt"])
@@ -151,7 +151,6 @@ final class RefreshTests: XCTestCase {
             let t = TemporaryCorpus()
             var config = IndexConfig()
             config.latent.dimensions = latent
-            config.feedback.documents = 2
             var present: [String] = []
             for i in 0..<12 {
                 t.write("n\(i).md", note(&rng))
@@ -229,7 +228,7 @@ final class RefreshTests: XCTestCase {
                 }
             }
             let hits = try Searcher(index: index).hits(for: "team cost vector", k: 50)
-            XCTAssertTrue(hits.allSatisfy { index.lexical.inverseDivisors[$0.passage] > 0 })
+            XCTAssertTrue(hits.allSatisfy { index.lexical.isLive($0.passage) })
         }
         XCTAssertTrue(merged, "twenty refreshes merge segments at least once")
     }
@@ -311,7 +310,7 @@ final class LatentRefreshTests: XCTestCase {
         for entry in rebuilt.files {
             let other = try XCTUnwrap(second.files.first { $0.path == entry.path })
             for j in 0..<entry.passageCount {
-                XCTAssertEqual(second.lexical.inverseDivisors[other.firstPassage + j], rebuilt.lexical.inverseDivisors[entry.firstPassage + j])
+                XCTAssertEqual(second.lexical.lengthNorms[other.firstPassage + j], rebuilt.lexical.lengthNorms[entry.firstPassage + j])
             }
         }
 

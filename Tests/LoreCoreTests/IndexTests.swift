@@ -79,53 +79,38 @@ final class LexicalModelTests: XCTestCase {
         return (m, Model(m: m, counts: rows))
     }
 
-    func testPassageVectorsHaveUnitNormWithoutPivot() throws {
-        var plain = IndexConfig()
-        plain.weighting.pivotSlope = 1
-        let (_, counts) = try model(["Cut costs by sixty percent", "Hired two seniors and promoted them", "costs costs costs"], config: plain)
-        for i in 0..<counts.passages {
-            let v = counts.row(i).values
-            XCTAssertEqual(v.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
-        }
-    }
-
-    /// Pivoted normalization: a vector of raw norm r is divided by (1-s)·mean r + s·r.
-    func testPivotedNormalization() throws {
-        var config = IndexConfig()
-        config.weighting.pivotSlope = 0.5
-        let (m, counts) = try model(["alpha", "alpha beta gamma delta epsilon zeta eta theta"], config: config)
+    /// Scores equal Okapi BM25 computed here from the hashed counts by its textbook formula
+    /// (idf = ln(1 + (N - df + 0.5)/(df + 0.5)), tf saturated with k1 and b against the mean length).
+    func testScoresAreBM25AgainstTheFormula() throws {
+        let texts = ["the platform team shipped the vector database", "vector search latency vector",
+                     "offshore team mentoring", "a long passage about the team and the team again and vector databases"]
+        let config = IndexConfig()
+        let (m, counts) = try model(texts, config: config)
         let embedder = HashedEmbedder(config: config)
-        func idf(_ w: String) -> Float { m.idf[Int(embedder.feature(w).index)] }
-        // Each term occurs once (tf weight 1 + ln 1 = 1), so a raw norm is the root of the summed idf².
-        let r0 = idf("alpha")
-        let r1 = (idf("alpha") * idf("alpha") + ["beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
-            .map { idf($0) * idf($0) }.reduce(0, +)).squareRoot()
-        let mean = (r0 + r1) / 2
-        func norm(_ i: Int) -> Float { counts.row(i).values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-        XCTAssertEqual(norm(0), r0 / (0.5 * mean + 0.5 * r0), accuracy: 1e-5)
-        XCTAssertEqual(norm(1), r1 / (0.5 * mean + 0.5 * r1), accuracy: 1e-5)
-        XCTAssertLessThan(norm(0), 1)
-        XCTAssertGreaterThan(norm(1), 1)
+        let qcounts = embedder.counts(query: "vector team")
+        let q = m.queryVector(qcounts)
+        var scores = [Float](repeating: 0, count: texts.count)
+        try m.score(q, into: &scores)
+        let rows = (0..<texts.count).map { counts.counts.row($0) }
+        let lengths = rows.map { $0.values.reduce(0) { $0 + abs($1) } }
+        let avg = lengths.reduce(0, +) / Float(rows.count)
+        let (k1, b) = (Double(config.weighting.k1), Double(config.weighting.b))
+        for i in 0..<texts.count {
+            var expected = 0.0
+            for (f, qc) in zip(qcounts.indices, qcounts.values) {
+                let df = rows.filter { $0.indices.contains(f) }.count
+                let idf = log(1 + (Double(rows.count) - Double(df) + 0.5) / (Double(df) + 0.5))
+                guard let j = rows[i].indices.firstIndex(of: f) else { continue }
+                let tf = Double(abs(rows[i].values[j]))
+                let sign: Double = (rows[i].values[j] < 0) == (qc < 0) ? 1 : -1
+                expected += sign * Double(abs(qc)) * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * Double(lengths[i] / avg)))
+            }
+            XCTAssertEqual(Double(scores[i]), expected, accuracy: 1e-4, texts[i])
+        }
+        XCTAssertEqual(scores[2] > 0, true)
+        XCTAssertGreaterThan(scores[0], scores[2])
     }
 
-    func testScoresAreCosinesAgainstBruteForce() throws {
-        let texts = ["the platform team shipped the vector database", "vector search latency", "offshore team mentoring"]
-        let (m, counts) = try model(texts)
-        let embedder = HashedEmbedder(config: IndexConfig())
-        let q = m.queryVector(embedder.counts(query: "vector team"))
-        var scores = [Float](repeating: 0, count: 3)
-        try m.score(q, into: &scores)
-        for i in 0..<3 {
-            let row = counts.row(i)
-            var dot: Float = 0
-            for (f, v) in zip(row.indices, row.values) {
-                if let j = q.indices.firstIndex(of: f) { dot += v * q.values[j] }
-            }
-            XCTAssertEqual(scores[i], dot, accuracy: 1e-6)
-        }
-        XCTAssertGreaterThan(scores[0], 0)
-        XCTAssertGreaterThan(scores[1], 0)
-    }
 }
 
 /// MaxScore's top k equals scoring every passage and sorting, on random data with signed
@@ -154,10 +139,10 @@ final class MaxScoreTests: XCTestCase {
                 var part = SparseRows()
                 part.append(rowsOf: rows, lo..<hi)
                 let passages = PassageStore((lo..<hi).map { Passage(source: "\($0)", firstLine: 1, lastLine: 1, title: "", text: "") })
-                return Segment(name: "", passages: passages, counts: part, weighting: config.weighting, averageLength: 1)
+                return Segment(name: "", passages: passages, counts: part)
             }
             let alive = (0..<n).map { _ in rng.next() % 10 != 0 }
-            let model = try LexicalModel(segments: segments, alive: alive, config: config, averageLength: 1)
+            let model = try LexicalModel(segments: segments, alive: alive, config: config)
             for _ in 0..<30 {
                 var q: [UInt32: Float] = [:]
                 for _ in 0..<(1 + Int(rng.next() % 12)) { q[UInt32(min(rng.next() % 1024, rng.next() % 1024)), default: 0] += 1 }

@@ -2,27 +2,50 @@ import Foundation
 import XCTest
 @testable import LoreCore
 
-/// Retrieval quality on Cranfield (read from ../shared/eval/cranfield) with the default settings.
-/// Floors sit 0.004 under the defaults' measured values (nDCG@10 0.4274, MAP@100 0.3656 with the
-/// sparse sign sketch; the latent fit's seed alone moves nDCG@10 by up to 0.01: benchmarks/quality.md).
+/// Retrieval quality with the default settings on the four collections of ../shared/eval (not
+/// part of this repository: the tests skip, saying so, when it is absent). Each floor sits 0.004
+/// under the value measured for the defaults (benchmarks/quality.md); the latent fit's random
+/// sketch alone moves nDCG@10 by a few thousandths.
 final class QualityTests: XCTestCase {
-    static let cranfield = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/eval/cranfield").standardizedFileURL.path
+    static let suite = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("../shared/eval").standardizedFileURL.path
+    static let cranfield = suite + "/cranfield"
 
-    func testCranfieldDefaultsStayAboveTheFloors() throws {
-        let collection = try BEIRCollection(folder: Self.cranfield)
-        let outcome = try Evaluation(collection: collection, config: IndexConfig()).run()
-        let s = outcome.summary
-        print(String(format: "cranfield defaults: nDCG@10 %.4f MAP@100 %.4f R@100 %.4f MRR@10 %.4f (%d queries)",
-                     s.ndcg10, s.map100, s.recall100, s.mrr10, s.queries))
-        XCTAssertEqual(s.queries, 225)
-        XCTAssertGreaterThanOrEqual(s.ndcg10, 0.423)
-        XCTAssertGreaterThanOrEqual(s.map100, 0.361)
+    /// The collection in `folder`, or a skip that says why it is missing.
+    static func collection(_ folder: String) throws -> BEIRCollection {
+        guard FileManager.default.fileExists(atPath: folder + "/corpus.jsonl") else {
+            throw XCTSkip("\(folder) is absent: the quality tests need ../shared/eval beside the repository")
+        }
+        return try BEIRCollection(folder: folder)
+    }
+
+    /// (collection, queries, nDCG@10 floor, MAP@100 floor).
+    static let floors: [(String, Int, Double, Double)] = [
+        ("cacm", 52, 0.500, 0.369),
+        ("cranfield", 225, 0.418, 0.355),
+        ("med", 30, 0.723, 0.613),
+        ("scifact", 300, 0.676, 0.626),
+    ]
+
+    func testDefaultsStayAboveTheFloorsOnEveryCollection() throws {
+        var means = (0.0, 0.0)
+        for (name, queries, ndcg, map) in Self.floors {
+            let collection = try Self.collection(Self.suite + "/" + name)
+            let s = try Evaluation(collection: collection, config: IndexConfig()).run()[0].summary
+            print(String(format: "%@ defaults: nDCG@10 %.4f MAP@100 %.4f R@100 %.4f MRR@10 %.4f (%d queries)",
+                         name, s.ndcg10, s.map100, s.recall100, s.mrr10, s.queries))
+            XCTAssertEqual(s.queries, queries, name)
+            XCTAssertGreaterThanOrEqual(s.ndcg10, ndcg, name)
+            XCTAssertGreaterThanOrEqual(s.map100, map, name)
+            means.0 += s.ndcg10 / Double(Self.floors.count)
+            means.1 += s.map100 / Double(Self.floors.count)
+        }
+        XCTAssertGreaterThanOrEqual(means.0, Self.floors.map(\.2).reduce(0, +) / Double(Self.floors.count) + 0.002)
     }
 
     /// The randomized SVD is seeded: two builds of the same collection are identical, bit for bit.
     func testTwoBuildsAreIdentical() throws {
-        let collection = try BEIRCollection(folder: Self.cranfield)
+        let collection = try Self.collection(Self.cranfield)
         let config = IndexConfig()
         let folders = [NSTemporaryDirectory() + "lore-a-" + UUID().uuidString, NSTemporaryDirectory() + "lore-b-" + UUID().uuidString]
         defer { for f in folders { try? FileManager.default.removeItem(atPath: f) } }
@@ -44,23 +67,18 @@ final class QualityTests: XCTestCase {
         }
     }
 
-    /// A batch gives the same hits as the same questions one at a time, on every path: the latent
-    /// scan (one sgemm against one sgemv per question), latent rescoring of candidates (questions
-    /// spread over the cores), and the lexical layer alone (MaxScore, spread over the cores).
+    /// A batch gives the same hits as the same questions one at a time, on every path: latent
+    /// rescoring with feedback, rescoring of few candidates, and the lexical layer alone (MaxScore).
     func testBatchEqualsSingleQueries() throws {
-        let collection = try BEIRCollection(folder: Self.cranfield)
-        var candidates = IndexConfig()
-        candidates.latent.candidates = 20  // 1400 > 10 × 20: rescoring
-        var lexical = IndexConfig()
-        lexical.latent.dimensions = 0
+        let collection = try Self.collection(Self.cranfield)
+        let index = try Evaluation(collection: collection, config: IndexConfig()).build()
+        var few = QueryOptions()
+        few.candidates = 20
+        var lexical = QueryOptions()
+        lexical.latentWeight = 0
         lexical.feedback.documents = 0
-        for config in [IndexConfig(), candidates, lexical] {
-            let embedder = HashedEmbedder(config: config)
-            var counts = SparseRows()
-            for d in collection.documents { counts.append(embedder.counts(title: d.title, body: d.text)) }
-            let passages = collection.documents.map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: "") }
-            let searcher = Searcher(index: try IndexBuilder.assemble(config: config, files: [], passages: PassageStore(passages),
-                                                                     counts: counts))
+        for options in [QueryOptions(), few, lexical] {
+            let searcher = Searcher(index: index, options: options)
             let questions = collection.queries.prefix(40).map(\.text)
             let batch = try searcher.hits(for: questions, k: 10)
             for (q, hits) in zip(questions, batch) {
@@ -72,50 +90,51 @@ final class QualityTests: XCTestCase {
         }
     }
 
-    /// Latent rescoring of candidates gives the top k of a brute-force reference: every passage
-    /// scored lexically, the best `candidates` matches get the latent cosine (here every question
-    /// matches more than `candidates` passages), feedback from the top 5, and the same again.
-    func testRescoringEqualsBruteForce() throws {
-        let collection = try BEIRCollection(folder: Self.cranfield)
-        var config = IndexConfig()
-        config.latent.candidates = 20  // 1400 > 10 × 20: rescoring
-        let embedder = HashedEmbedder(config: config)
-        var counts = SparseRows()
-        for d in collection.documents { counts.append(embedder.counts(title: d.title, body: d.text)) }
-        let passages = collection.documents.map { Passage(source: $0.id, firstLine: 0, lastLine: 0, title: $0.title, text: $0.text) }
-        let index = try IndexBuilder.assemble(config: config, files: [], passages: PassageStore(passages), counts: counts)
-        let searcher = Searcher(index: index)
-        let latent = try XCTUnwrap(index.latent), w = config.latent.weight
-        func reference(_ q: SparseVector, _ k: Int) throws -> [Hit] {
+    /// The searcher's ranking equals a brute-force reference written from its definition: every
+    /// passage scored lexically and sorted, the best `candidates` fused with their latent cosine
+    /// (read from the stored vectors) at weight w·r², r the correlation of the two layers over the
+    /// best 30, then feedback with weight β·r² and the same again.
+    func testRankingEqualsBruteForce() throws {
+        let collection = try Self.collection(Self.cranfield)
+        let index = try Evaluation(collection: collection, config: IndexConfig()).build()
+        var options = QueryOptions()
+        options.candidates = 50
+        let searcher = Searcher(index: index, options: options)
+        let embedder = HashedEmbedder(config: index.config)
+        let latent = try XCTUnwrap(index.latent)
+        func reference(_ q: SparseVector) throws -> (hits: [Hit], agreement: Float) {
             var lexical = [Float](repeating: 0, count: index.slots)
             try index.lexical.score(q, into: &lexical)
             let matches = lexical.enumerated().filter { $0.element > 0 }
                 .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
+                .prefix(options.candidates)
             let projected = latent.project(q)
-            var fused: [Hit] = []
-            for (r, m) in matches.enumerated() {
-                var score = (1 - w) * m.element
-                if r < config.latent.candidates {
-                    let (segment, i) = index.locate(m.offset)
-                    let v = try segment.vector(i)
-                    var dot: Float = 0
-                    for j in 0..<latent.rank { dot += Float(v[j]) / Segment.vectorScale * projected[j] }
-                    score += w * dot
-                }
-                if score > 0 { fused.append(Hit(passage: m.offset, score: score)) }
+            let cosines = try matches.map { m -> Double in
+                let (segment, i) = index.locate(m.offset)
+                let v = try segment.vector(i)
+                return (0..<latent.rank).reduce(0.0) { $0 + Double(v[$1]) / Double(Segment.vectorScale) * Double(projected[$1]) }
             }
-            return Array(fused.sorted { $0.ranksBefore($1) }.prefix(k))
+            let x = matches.prefix(30).map { Double($0.element) }, y = Array(cosines.prefix(30))
+            let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+            let sxy = zip(x, y).reduce(0.0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+            let r = sxy / (x.reduce(0.0) { $0 + ($1 - mx) * ($1 - mx) } * y.reduce(0.0) { $0 + ($1 - my) * ($1 - my) }).squareRoot()
+            let agreement = r > 0 ? r * r : 0
+            let w = Double(options.latentWeight) * agreement
+            let best = Double(matches.first!.element)
+            let fused = zip(matches, cosines).map { m, c in Hit(passage: m.offset, score: Float((1 - w) * Double(m.element) / best + w * c)) }
+            return (fused.sorted { $0.ranksBefore($1) }, Float(agreement))
         }
         for question in collection.queries.prefix(40).map(\.text) {
-            var q = index.lexical.queryVector(embedder.counts(query: question))
-            let top = try reference(q, config.feedback.documents)
-            q = try searcher.expand(q, with: top.map(\.passage), beta: config.feedback.beta, terms: config.feedback.terms)
-            let expected = try reference(q, 10), hits = try searcher.hits(for: question, k: 10)
+            let q = index.lexical.queryVector(embedder.counts(query: question))
+            let first = try reference(q)
+            let expanded = try searcher.expand(q, with: first.hits.prefix(options.feedback.documents).map(\.passage),
+                                               beta: options.feedback.beta * first.agreement, terms: options.feedback.terms)
+            let expected = Array(try reference(expanded).hits.prefix(10)), hits = try searcher.hits(for: question, k: 10)
             XCTAssertEqual(hits.count, expected.count, question)
-            for (x, y) in zip(hits, expected) { XCTAssertEqual(x.score, y.score, accuracy: 1e-5, question) }
+            for (x, y) in zip(hits, expected) { XCTAssertEqual(x.score, y.score, accuracy: 1e-4, question) }
             // Passages must agree wherever scores are not within rounding of a neighbour.
-            for r in hits.indices where (r == 0 || expected[r - 1].score - expected[r].score > 1e-4)
-                && (r == hits.count - 1 || expected[r].score - expected[r + 1].score > 1e-4) {
+            for r in hits.indices where (r == 0 || expected[r - 1].score - expected[r].score > 1e-3)
+                && (r == hits.count - 1 || expected[r].score - expected[r + 1].score > 1e-3) {
                 XCTAssertEqual(hits[r].passage, expected[r].passage, "\(question) rank \(r + 1)")
             }
         }

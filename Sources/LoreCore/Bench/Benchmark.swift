@@ -113,11 +113,10 @@ public struct Benchmark {
         r.batch64_qps = Double(questions.count) / (Self.ms(batchStart, Self.now()) / 1000)
 
         // Lexical layer alone.
-        var lexicalConfig = config
-        lexicalConfig.feedback.documents = 0
-        lexicalConfig.latent.dimensions = 0
-        let lexicalSearcher = Searcher(index: CorpusIndex(config: lexicalConfig, files: [], lexical: lexical, latent: nil,
-                                                          latentName: nil))
+        var lexicalOnly = QueryOptions()
+        lexicalOnly.feedback.documents = 0
+        lexicalOnly.latentWeight = 0
+        let lexicalSearcher = Searcher(index: index, options: lexicalOnly)
         for q in questions.prefix(50) { _ = try lexicalSearcher.hits(for: q, k: 10) }
         let lexicalTimes = try Self.time(questions) { _ = try lexicalSearcher.hits(for: $0, k: 10) }
         (r.lexical_p50_ms, r.lexical_p99_ms) = (lexicalTimes.p(0.5), lexicalTimes.p(0.99))

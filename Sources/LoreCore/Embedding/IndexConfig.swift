@@ -1,6 +1,7 @@
-/// Everything that shapes an index's vectors and ranking; the defaults are the best measured on
-/// Cranfield (benchmarks/quality.md). Stored with the index: a query is
-/// always embedded the way its index was built, and a change of a build setting forces a rebuild.
+/// What an index stores (its schema): how text becomes hashed counts, how counts are weighted,
+/// and how the latent basis is fitted. Stored with the index: a query is always embedded the way
+/// its index was built, and a change here forces a rebuild. What a question chooses (fusion,
+/// feedback, candidates) is `QueryOptions`, which never touches the index.
 public struct IndexConfig: Codable, Equatable, Sendable {
     /// The embedding has 2^dimensionBits dimensions.
     public var dimensionBits: Int = 16
@@ -12,36 +13,25 @@ public struct IndexConfig: Codable, Equatable, Sendable {
     public var titleBoost: Float = 2
     /// Sections longer than this many words are cut between paragraphs.
     public var maxPassageWords: Int = 220
-    /// Lexical weighting; see `LexicalModel`.
+    /// Lexical weighting (BM25); see `LexicalModel`.
     public var weighting: Weighting = Weighting()
     /// Latent semantic layer; see `LatentModel`.
     public var latent: Latent = Latent()
-    /// Pseudo-relevance feedback; see `Searcher`.
-    public var feedback: Feedback = Feedback()
 
     public struct Weighting: Codable, Equatable, Sendable {
-        /// BM25-style saturation of term frequency inside the weight: tf·(k1+1)/(tf + k1·(1-b+b·len/avglen)).
-        /// With `k1` 0 the tf is sublinear instead: 1 + ln tf.
-        public var k1: Float = 0
+        /// BM25 term-frequency saturation: tf·(k1+1)/(tf + k1·(1-b+b·len/avglen)).
+        public var k1: Float = 1.2
+        /// BM25 length normalization.
         public var b: Float = 0.75
-        /// Pivoted length normalization: a document's vector is divided by
-        /// (1-slope)·mean norm + slope·its norm. Slope 1 is plain cosine (unit vectors).
-        public var pivotSlope: Float = 0.7
         public init() {}
     }
 
     public struct Latent: Codable, Equatable, Sendable {
         /// Rank k of the truncated SVD; 0 turns the layer off.
         public var dimensions: Int = 200
-        /// Weight of the latent cosine in the fused score: (1-w)·lexical + w·latent.
-        public var weight: Float = 0.5
         /// Power iterations of the randomized SVD.
         public var powerIterations: Int = 1
         public var seed: UInt64 = 42
-        /// With more than 10 × `candidates` passages, the latent cosine rescores only the best
-        /// `candidates` passages by lexical score instead of scanning every passage (below that a
-        /// scan is cheaper); 0 always scans.
-        public var candidates: Int = 1000
         /// The basis is fitted on at most this many passages (evenly spaced); all are projected.
         public var fitSample: Int = 20_000
         /// Refresh rule: up to `exactRefitBelow` passages the basis is refitted on every refresh
@@ -53,24 +43,26 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         public init() {}
     }
 
-    public struct Feedback: Codable, Equatable, Sendable {
-        /// Rocchio: the query is moved towards the mean of its top `documents` results;
-        /// 0 turns it off.
-        public var documents: Int = 5
-        public var beta: Float = 0.75
-        /// The expanded query keeps its own terms and at most this many added terms, the heaviest
-        /// (0: all): the second pass then costs the postings of a few dozen terms, not hundreds.
-        public var terms: Int = 50
-        public init() {}
-    }
-
     public init() {}
 
     public var dimensions: Int { 1 << dimensionBits }
 
-    /// True when two configurations build identical vectors (ranking options aside).
+    /// True when two configurations build identical vectors (weighting and latent aside).
     func sameEmbedding(_ other: IndexConfig) -> Bool {
         dimensionBits == other.dimensionBits && hashSeed == other.hashSeed && signedHash == other.signedHash
             && titleBoost == other.titleBoost && maxPassageWords == other.maxPassageWords
+    }
+
+    /// Checks every setting; the first that is out of range is the error.
+    public func validate() throws {
+        func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError("\(what)") } }
+        try check((8...24).contains(dimensionBits), "--dimension-bits must be 8 to 24")
+        try check(titleBoost.isFinite && titleBoost >= 0 && titleBoost <= 100, "--title-boost must be in 0...100")
+        try check((10...100_000).contains(maxPassageWords), "the passage length must be 10 to 100000 words")
+        try check(weighting.k1.isFinite && (0...100).contains(weighting.k1), "--k1 must be in 0...100")
+        try check(weighting.b.isFinite && (0...1).contains(weighting.b), "--b must be in 0...1")
+        try check((0...1000).contains(latent.dimensions), "--latent-dims must be 0 to 1000")
+        try check((0...10).contains(latent.powerIterations), "--latent-power-iterations must be 0 to 10")
+        try check((1...10_000_000).contains(latent.fitSample), "--latent-fit-sample must be 1 to 10000000")
     }
 }

@@ -12,6 +12,15 @@ public struct Evaluation {
         self.config = config
     }
 
+    /// The collection's index, built in memory.
+    public func build() throws -> CorpusIndex {
+        let documents = collection.documents
+        var passages = PassageStore()
+        for d in documents { passages.append(Passage(source: d.id, firstLine: 1, lastLine: 1, title: d.title, text: d.text)) }
+        let counts = IndexBuilder.embed(passages, config: config)
+        return try IndexBuilder.assemble(config: config, files: [], passages: passages, counts: counts)
+    }
+
     /// The result of a run.
     public struct Outcome {
         public var summary: EvaluationSummary
@@ -20,14 +29,22 @@ public struct Evaluation {
         public var buildMilliseconds: Double
     }
 
-    public func run(depth: Int = 100) throws -> Outcome {
+    /// Builds the index and answers every judged query with each of `options`, one outcome each.
+    public func run(_ options: [QueryOptions] = [QueryOptions()], depth: Int = 100) throws -> [Outcome] {
         let buildStart = DispatchTime.now()
+        let index = try build()
+        let built = DispatchTime.now()
+        return try options.map { o in
+            var outcome = try run(index, options: o, depth: depth)
+            outcome.buildMilliseconds = Double(built.uptimeNanoseconds - buildStart.uptimeNanoseconds) / 1e6
+            return outcome
+        }
+    }
+
+    /// Answers every judged query over `index` (built from this collection).
+    public func run(_ index: CorpusIndex, options: QueryOptions, depth: Int = 100) throws -> Outcome {
         let documents = collection.documents
-        var passages = PassageStore()
-        for d in documents { passages.append(Passage(source: d.id, firstLine: 1, lastLine: 1, title: d.title, text: d.text)) }
-        let counts = IndexBuilder.embed(passages, config: config)
-        let index = try IndexBuilder.assemble(config: config, files: [], passages: passages, counts: counts)
-        let searcher = Searcher(index: index)
+        let searcher = Searcher(index: index, options: options)
         let start = DispatchTime.now()
         let queries = collection.queries.filter { collection.qrels[$0.id] != nil }
         var rankings: [String: [String]] = [:]
@@ -40,6 +57,20 @@ public struct Evaluation {
         let end = DispatchTime.now()
         return Outcome(summary: EvaluationSummary(rankings: rankings, qrels: collection.qrels),
                        milliseconds: Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e6,
-                       buildMilliseconds: Double(start.uptimeNanoseconds - buildStart.uptimeNanoseconds) / 1e6)
+                       buildMilliseconds: 0)
+    }
+}
+
+/// A folder of test collections.
+public enum EvaluationSuite {
+    /// `folder` itself when it is a collection (it holds corpus.jsonl), else its subfolders that
+    /// are, sorted by name. Throws when there is none.
+    public static func collections(in folder: String) throws -> [String] {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: folder + "/corpus.jsonl") { return [folder] }
+        let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
+        let found = names.sorted().map { folder + "/" + $0 }.filter { fm.fileExists(atPath: $0 + "/corpus.jsonl") }
+        guard !found.isEmpty else { throw LoreError("no test collection in \(folder): expected corpus.jsonl there or in its subfolders") }
+        return found
     }
 }

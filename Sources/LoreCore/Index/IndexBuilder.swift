@@ -25,8 +25,8 @@ public struct BuildReport: Sendable {
 /// one new segment; the old passages of changed and deleted notes become dead slots. The
 /// collection statistics are then derived again from the postings of all live passages, so a
 /// refresh scores exactly like a full build. A refresh is a full build instead when the latent
-/// basis is due to be fitted again (see `IndexConfig.Latent`), when BM25 saturation (k1 > 0)
-/// ties every posting to the mean length, or when the index holds more dead slots than live ones.
+/// basis is due to be fitted again (see `IndexConfig.Latent`), or when the index holds more dead
+/// slots than live ones.
 /// When a refresh would make more than `maxSegments` segments, the segments after the first are
 /// merged with the new passages into one (re-embedded from their stored text, vectors kept).
 public struct IndexBuilder: Sendable {
@@ -140,14 +140,13 @@ public struct IndexBuilder: Sendable {
                          removed: [Range<Int>], removedCount: Int, live: Int) throws -> CorpusIndex? {
         let changed = (previous.latent?.changedSinceFit ?? 0) + removedCount + passages.count
         let latentConfig = config.latent
-        if config.weighting.k1 > 0 { return nil }
         if latentConfig.dimensions > 0 {
             if previous.latent == nil || live <= latentConfig.exactRefitBelow
                 || Float(changed) > latentConfig.refitAfterChange * Float(live) { return nil }
         }
         if previous.slots + passages.count - live > live { return nil }
 
-        var alive = (0..<previous.slots).map { previous.lexical.inverseDivisors[$0] > 0 }
+        var alive = (0..<previous.slots).map { previous.lexical.isLive($0) }
         for r in removed { for slot in r { alive[slot] = false } }
         var segments = previous.segments
         var entries = entries
@@ -184,11 +183,9 @@ public struct IndexBuilder: Sendable {
         let base = alive.count
         alive += Array(repeating: true, count: newPassages.count)
         if newPassages.count > 0 {
-            segments.append(Segment(name: "", passages: newPassages, counts: newCounts,
-                                    weighting: config.weighting, averageLength: previous.lexical.averageLength))
+            segments.append(Segment(name: "", passages: newPassages, counts: newCounts))
         }
-        var lexical = try LexicalModel(segments: segments, alive: alive, config: config,
-                                       averageLength: previous.lexical.averageLength)
+        var lexical = try LexicalModel(segments: segments, alive: alive, config: config)
         var latent = previous.latent
         if let model = latent {
             if newPassages.count > 0 {
@@ -211,12 +208,9 @@ public struct IndexBuilder: Sendable {
     /// latent basis fitted on at most `fitSample` evenly spaced passages.
     public static func assemble(config: IndexConfig, files: [ManifestEntry], passages: PassageStore,
                                 counts: SparseRows) throws -> CorpusIndex {
-        let average = LexicalModel.averageLength(counts)
-        var segment = Segment(name: "", passages: passages, counts: counts, weighting: config.weighting,
-                              averageLength: average)
+        var segment = Segment(name: "", passages: passages, counts: counts)
         let n = passages.count
-        var lexical = try LexicalModel(segments: [segment], alive: Array(repeating: true, count: n), config: config,
-                                       averageLength: average)
+        var lexical = try LexicalModel(segments: [segment], alive: Array(repeating: true, count: n), config: config)
         var latent: LatentModel? = nil
         if config.latent.dimensions > 0 {
             let sampleSize = min(n, max(config.latent.fitSample, 1))

@@ -111,7 +111,7 @@ public enum IndexFile {
         stats.u64(UInt64(lexical.live))
         stats.u32(lexical.averageLength.bitPattern)
         return [("CONF", config), ("FILE", files.data), ("SEGS", segments.data), ("LATN", latent.data),
-                ("LSTA", stats.data), ("DFRQ", lexical.df), ("LINV", lexical.inverseDivisors),
+                ("LSTA", stats.data), ("DFRQ", lexical.df), ("LNRM", lexical.lengthNorms),
                 ("LMAX", lexical.maxWeights), ("LMIN", lexical.minWeights)]
     }
 
@@ -182,9 +182,9 @@ public enum IndexFile {
         var st = try root.reader("LSTA")
         let live = Int(try st.u64())
         let averageLength = Float(bitPattern: try st.u32())
-        let inverse = try root.column("LINV", count: slots, of: Float.self)
+        let norms = try root.column("LNRM", count: slots, of: Float.self)
         let lexical = LexicalModel(dimensions: d, weighting: config.weighting, segments: segments, live: live,
-                                   df: try root.column("DFRQ", count: d, of: UInt32.self), inverseDivisors: inverse,
+                                   df: try root.column("DFRQ", count: d, of: UInt32.self), lengthNorms: norms,
                                    averageLength: averageLength, maxWeights: try root.column("LMAX", count: d, of: Float.self),
                                    minWeights: try root.column("LMIN", count: d, of: Float.self))
         // Generated collections (lore bench) have passages but no notes.

@@ -117,46 +117,21 @@ public struct LatentModel: Sendable {
         return out
     }
 
-    /// For a batch of projected queries, scores (queries × slots, row-major) += scale × Q·Pᵀ over
-    /// every segment's vectors: one `cblas_sgemv` per segment for one query, one `cblas_sgemm` for
-    /// a batch. Dead slots hold -infinity and stay there.
-    func accumulate(_ queries: [[Float]], scale: Float, over lexical: LexicalModel, into scores: inout [Float]) throws {
-        guard !queries.isEmpty else { return }
-        let slots = lexical.slots
-        let q = queries.flatMap { $0 }
-        for (s, segment) in lexical.segments.enumerated() where segment.count > 0 {
-            let vectors = try segment.floatVectors()
-            let base = lexical.bases[s]
-            scores.withUnsafeMutableBufferPointer { out in
-                let c = out.baseAddress! + base
-                if queries.count == 1 {
-                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(segment.count), Int32(rank), scale,
-                                vectors, Int32(rank), q, 1, 1, c, 1)
-                } else {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queries.count), Int32(segment.count),
-                                Int32(rank), scale, q, Int32(rank), vectors, Int32(rank), 1, c, Int32(slots))
-                }
-            }
-        }
-    }
-
-    /// scores[p] += scale × (passage p's vector · q) for the given slots only: their vectors are
-    /// gathered into one matrix and scored with one `cblas_sgemv`.
-    func rescore(_ slots: [Int], query q: [Float], scale: Float, over lexical: LexicalModel,
-                 into scores: UnsafeMutableBufferPointer<Float>) throws {
-        guard !slots.isEmpty else { return }
+    /// The cosine of `q` (unit length) with the vector of each slot in `slots` (increasing): the
+    /// vectors are gathered into one matrix and scored with one `cblas_sgemv`.
+    func cosines(_ slots: [Int], query q: [Float], over lexical: LexicalModel) throws -> [Float] {
+        guard !slots.isEmpty else { return [] }
         var gathered = [Float](repeating: 0, count: slots.count * rank)
         var s = 0
-        let sorted = slots.sorted()
         try gathered.withUnsafeMutableBufferPointer { g in
-            for (r, p) in sorted.enumerated() {
+            for (r, p) in slots.enumerated() {
                 while lexical.bases[s + 1] <= p { s += 1 }
                 try lexical.segments[s].vector(p - lexical.bases[s], into: g.baseAddress! + r * rank)
             }
         }
         var dots = [Float](repeating: 0, count: slots.count)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(slots.count), Int32(rank), 1, gathered, Int32(rank), q, 1, 0, &dots, 1)
-        for (r, p) in sorted.enumerated() { scores[p] += scale * dots[r] }
+        return dots
     }
 
     // MARK: - Linear algebra helpers

@@ -1,20 +1,20 @@
 import Foundation
 
-/// The hashed TF-IDF layer: collection statistics over all segments, each passage's
-/// normalization, and exact scoring of a query against the segments' postings.
+/// The lexical layer, Okapi BM25 over hashed terms: collection statistics over all segments,
+/// each passage's length normalization, and exact scoring of a query against the postings.
 ///
-/// Weights, for a hashed count c of feature f in a passage of length len (sum of |c|):
-/// - tf = 1 + ln|c| (sublinear), or with k1 > 0 the BM25 saturation |c|·(k1+1) / (|c| + k1·(1-b+b·len/avglen));
-///   the sign of c is kept (signed hashing). Postings store tf;
-/// - idf = ln((1+N)/(1+df)) + 1, with N the live passages and df those where f is nonzero;
-/// - the vector is divided by its L2 norm, or with pivoted normalization by
-///   (1-slope)·mean norm + slope·norm.
-/// A query gets tf·idf with sublinear tf and unit L2 norm, so with slope 1 a score is a cosine.
+/// For a hashed count c of feature f in a passage of length len (sum of |c|), the passage's
+/// weight of f is sign(c) · |c|·(k1+1) / (|c| + K), with K = k1·(1 - b + b·len/avglen)
+/// (Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond", 2009),
+/// and the idf is Lucene's ln(1 + (N - df + 0.5)/(df + 0.5)), never negative. A query vector
+/// holds each term's count × idf, and a passage's score is the dot product of the two. Saturation
+/// keeps one repeated word from outweighing the rest of a question, and length normalization is
+/// a share of the mean (b), so short passages (titles, claims) are neither favoured nor buried.
 ///
-/// Passages are numbered by slot: segment after segment. A slot whose note was edited or
-/// deleted since its segment was written is dead: its inverse divisor is 0 and it never scores.
-/// idf and divisors are derived from the postings of live slots, so a refreshed index scores
-/// exactly like a full build of the same notes.
+/// Postings hold the counts; N, df, avglen and each passage's K are derived from the live
+/// postings when the index is built or opened, so a refreshed index scores exactly like a full
+/// build. Passages are numbered by slot, segment after segment; a slot whose note was edited or
+/// deleted since its segment was written is dead: its K is negative and it never scores.
 public struct LexicalModel: @unchecked Sendable {
     public let dimensions: Int
     let weighting: IndexConfig.Weighting
@@ -27,10 +27,11 @@ public struct LexicalModel: @unchecked Sendable {
     let df: Column<UInt32>
     /// Inverse document frequency of each dimension.
     public let idf: [Float]
-    /// 1 / divisor of each slot (its norm, or the pivoted norm); 0 for a dead slot.
-    let inverseDivisors: Column<Float>
+    /// Each slot's BM25 length normalization K; -1 for a dead slot.
+    let lengthNorms: Column<Float>
+    /// Mean length of the live passages (sum of |counts|).
     let averageLength: Float
-    /// Each dimension's largest and smallest tf × inverse divisor over live postings: the bounds
+    /// Each dimension's largest and smallest saturated weight over live postings: the bounds
     /// that let `topK` skip passages that cannot enter the top k.
     let maxWeights: Column<Float>
     let minWeights: Column<Float>
@@ -39,7 +40,7 @@ public struct LexicalModel: @unchecked Sendable {
     public var slots: Int { bases.last ?? 0 }
 
     init(dimensions: Int, weighting: IndexConfig.Weighting, segments: [Segment], live: Int, df: Column<UInt32>,
-         inverseDivisors: Column<Float>, averageLength: Float, maxWeights: Column<Float>, minWeights: Column<Float>) {
+         lengthNorms: Column<Float>, averageLength: Float, maxWeights: Column<Float>, minWeights: Column<Float>) {
         self.dimensions = dimensions
         self.weighting = weighting
         self.segments = segments
@@ -47,17 +48,20 @@ public struct LexicalModel: @unchecked Sendable {
         self.live = live
         self.df = df
         idf = Self.idf(df.buffer, live: live)
-        self.inverseDivisors = inverseDivisors
+        self.lengthNorms = lengthNorms
         self.averageLength = averageLength
         self.maxWeights = maxWeights
         self.minWeights = minWeights
     }
 
+    /// True when `slot` holds a live passage.
+    @inline(__always) func isLive(_ slot: Int) -> Bool { lengthNorms[slot] >= 0 }
+
     /// Derives the statistics of `segments`, where `alive[slot]` says which slots are live:
-    /// three passes over the postings (document frequencies, norms, bounds), each split into
-    /// `parts` fixed ranges of dimensions that run in parallel. The split does not depend on the
-    /// machine, so every build of the same notes rounds the same way.
-    init(segments: [Segment], alive: [Bool], config: IndexConfig, averageLength: Float) throws {
+    /// three passes over the postings (document frequencies and lengths, then bounds), each split
+    /// into `parts` fixed ranges of dimensions that run in parallel. The split does not depend on
+    /// the machine, so every build of the same notes rounds the same way.
+    init(segments: [Segment], alive: [Bool], config: IndexConfig) throws {
         let d = config.dimensions
         let n = alive.count
         let bases = Self.bases(segments)
@@ -82,50 +86,40 @@ public struct LexicalModel: @unchecked Sendable {
             if (try? segments[s].postings(segments[s].dims[j])) == nil { failed = true }
         }, from: false)
         if failed.contains(true) { for s in segments { for j in 0..<s.dims.count { _ = try s.postings(s.dims[j]) } } }
-        // Document frequencies over live passages (each part fills its own dimensions).
-        let allAlive = segments.indices.map { !alive[bases[$0]..<bases[$0 + 1]].contains(false) }
-        let dfParts = eachPart({ s, j, df in
+        // Document frequencies over live passages (each part fills its own dimensions) and each
+        // part's share of every passage's length.
+        let counted = eachPart({ s, j, out in
             let segment = segments[s]
-            let r = Int(segment.offsets[j])..<Int(segment.offsets[j + 1])
-            var c = UInt32(r.count)
-            if !allAlive[s] { c = 0; for k in r where alive[bases[s] + Int(segment.ids[k])] { c += 1 } }
-            df[Int(segment.dims[j])] += c
-        }, from: [UInt32](repeating: 0, count: d))
-        let df = (0..<d).map { f in dfParts.reduce(0) { $0 + $1[f] } }
-        let idf = Self.idf(df, live: live)
-        // Squared norms: each part sums its dimensions in increasing order into its own array,
-        // then the parts are added in order.
-        let partials = eachPart({ s, j, squares in
-            let segment = segments[s]
-            let w = idf[Int(segment.dims[j])]
+            var c: UInt32 = 0
             for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
-                let v = segment.weights[k] * w
-                squares[bases[s] + Int(segment.ids[k])] += v * v
+                let slot = bases[s] + Int(segment.ids[k])
+                guard alive[slot] else { continue }
+                c += 1
+                out.lengths[slot] += abs(segment.weights[k])
             }
-        }, from: [Float](repeating: 0, count: n))
-        var norms = [Float](repeating: 0, count: n)
-        var normSum: Float = 0
+            out.df[Int(segment.dims[j])] += c
+        }, from: (df: [UInt32](repeating: 0, count: d), lengths: [Float](repeating: 0, count: n)))
+        let df = (0..<d).map { f in counted.reduce(0) { $0 + $1.df[f] } }
+        var norms = [Float](repeating: -1, count: n)
+        var total: Double = 0
+        var lengths = [Float](repeating: 0, count: n)
         for i in 0..<n where alive[i] {
-            var sq: Float = 0
-            for p in 0..<parts { sq += partials[p][i] }
-            norms[i] = sq.squareRoot()
-            normSum += norms[i]
+            for p in 0..<parts { lengths[i] += counted[p].lengths[i] }
+            total += Double(lengths[i])
         }
-        let meanNorm = live > 0 ? normSum / Float(live) : 1
-        let slope = config.weighting.pivotSlope
-        var inverse = [Float](repeating: 0, count: n)
-        for i in 0..<n where alive[i] {
-            let x = (1 - slope) * meanNorm + slope * norms[i]
-            inverse[i] = 1 / (x > 0 ? x : 1)
-        }
-        // Bounds: each part fills its own dimensions' largest and smallest tf × inverse divisor.
+        let averageLength = live > 0 ? max(Float(total / Double(live)), 1e-9) : 1
+        let w = config.weighting
+        for i in 0..<n where alive[i] { norms[i] = w.k1 * (1 - w.b + w.b * lengths[i] / averageLength) }
+        // Bounds: each part fills its own dimensions' largest and smallest saturated weight.
         let zeros = [Float](repeating: 0, count: d)
         let boundParts = eachPart({ s, j, bounds in
             let segment = segments[s]
             let f = Int(segment.dims[j])
             var a = bounds.hi[f], b = bounds.lo[f]
             for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
-                let v = segment.weights[k] * inverse[bases[s] + Int(segment.ids[k])]
+                let norm = norms[bases[s] + Int(segment.ids[k])]
+                guard norm >= 0 else { continue }
+                let v = Self.saturate(segment.weights[k], norm)
                 a = max(a, v)
                 b = min(b, v)
             }
@@ -135,7 +129,7 @@ public struct LexicalModel: @unchecked Sendable {
         let hi = (0..<d).map { f in boundParts.reduce(0) { max($0, $1.hi[f]) } }
         let lo = (0..<d).map { f in boundParts.reduce(0) { min($0, $1.lo[f]) } }
         self.init(dimensions: d, weighting: config.weighting, segments: segments, live: live, df: Column(df),
-                  inverseDivisors: Column(inverse), averageLength: averageLength, maxWeights: Column(hi),
+                  lengthNorms: Column(norms), averageLength: averageLength, maxWeights: Column(hi),
                   minWeights: Column(lo))
     }
 
@@ -146,81 +140,61 @@ public struct LexicalModel: @unchecked Sendable {
         return bases
     }
 
-    /// ln((1+live)/(1+df)) + 1 for each dimension.
+    /// BM25's idf, ln(1 + (live - df + 0.5)/(df + 0.5)), for each dimension.
     static func idf<C: Collection>(_ df: C, live: Int) -> [Float] where C.Element == UInt32 {
-        let logN1 = log(Float(live) + 1)
-        return df.map { logN1 - log(Float($0) + 1) + 1 }
+        let n = Float(live)
+        return df.map { let x = Float($0); return log(1 + (n - x + 0.5) / (x + 0.5)) }
     }
 
     /// The same statistics over `segments` (the same slots, with latent vectors added).
     func replacing(segments: [Segment]) -> LexicalModel {
         LexicalModel(dimensions: dimensions, weighting: weighting, segments: segments, live: live, df: df,
-                     inverseDivisors: inverseDivisors, averageLength: averageLength, maxWeights: maxWeights,
+                     lengthNorms: lengthNorms, averageLength: averageLength, maxWeights: maxWeights,
                      minWeights: minWeights)
     }
 
-    @inline(__always) static func lengthFactor(_ row: ArraySlice<Float>, _ w: IndexConfig.Weighting, _ avg: Float) -> Float {
-        guard w.k1 > 0 else { return 0 }
-        var len: Float = 0
-        for v in row { len += abs(v) }
-        return w.k1 * (1 - w.b + w.b * len / avg)
+    /// BM25's saturation of a signed count c for a passage with length normalization `norm`
+    /// (K), without the constant factor k1+1: sign(c)·|c|/(|c| + K).
+    @inline(__always) static func saturate(_ c: Float, _ norm: Float) -> Float {
+        c / (abs(c) + norm)
     }
 
-    /// The signed tf weight of a hashed count (sublinear, or BM25-saturated when k1 > 0).
-    @inline(__always) static func tfWeight(_ c: Float, _ k1: Float, _ lengthFactor: Float) -> Float {
-        let a = abs(c)
-        let tf = k1 > 0 ? a * (k1 + 1) / (a + lengthFactor) : 1 + log(a)
-        return c < 0 ? -tf : tf
-    }
-
-    /// The mean passage length (sum of |counts|) of `counts`.
-    static func averageLength(_ counts: SparseRows) -> Float {
-        var total: Float = 0
-        for v in counts.values { total += abs(v) }
-        return counts.count > 0 ? max(total / Float(counts.count), 1e-9) : 1
-    }
-
-    /// The weighted vector, as scoring sees it, of the passage in `slot` with hashed `counts`.
+    /// The weighted vector of the passage in `slot` with hashed `counts`: each term's BM25 weight
+    /// × idf (for the latent layer and feedback).
     func weightedRow(_ counts: SparseVector, slot: Int) -> SparseVector {
-        let lf = Self.lengthFactor(counts.values[...], weighting, averageLength)
-        let scale = inverseDivisors[slot]
+        let norm = max(lengthNorms[slot], 0)
+        let k = weighting.k1 + 1
         return SparseVector(indices: counts.indices, values: zip(counts.indices, counts.values).map { f, c in
-            Self.tfWeight(c, weighting.k1, lf) * idf[Int(f)] * scale
+            Self.saturate(c, norm) * k * idf[Int(f)]
         })
     }
 
-    /// The weighted, unit-length query vector for hashed query counts.
+    /// The query vector for hashed query counts: each term's count × idf.
     public func queryVector(_ counts: SparseVector) -> SparseVector {
         var out = counts
-        var sq: Float = 0
-        for j in out.indices.indices {
-            let v = Self.tfWeight(out.values[j], 0, 0) * idf[Int(out.indices[j])]
-            out.values[j] = v
-            sq += v * v
-        }
-        if sq > 0 {
-            let s = 1 / sq.squareRoot()
-            for j in out.values.indices { out.values[j] *= s }
-        }
+        for j in out.indices.indices { out.values[j] *= idf[Int(out.indices[j])] }
         return out
     }
 
-    /// Sets `scores` (one per slot) to `scale` × each passage's score for `query`; dead slots get
-    /// -infinity so that no later layer can bring them back.
+    /// Sets `scores` (one per slot) to `scale` × each passage's BM25 score for `query`; dead slots
+    /// get -infinity so that no later layer can bring them back.
     public func score(_ query: SparseVector, scale: Float = 1, into scores: UnsafeMutableBufferPointer<Float>) throws {
         for i in scores.indices { scores[i] = 0 }
+        let k = weighting.k1 + 1
+        let norms = lengthNorms.buffer.baseAddress!
         for (s, segment) in segments.enumerated() {
-            let out = scores.baseAddress! + bases[s]
+            let out = scores.baseAddress! + bases[s], norm = norms + bases[s]
             let ids = segment.ids.buffer.baseAddress!, weights = segment.weights.buffer.baseAddress!
             for (f, q) in zip(query.indices, query.values) {
-                // The passage side's idf joins the query weight: postings hold tf only.
-                let qw = q * idf[Int(f)]
-                for k in try segment.postings(f) { out[Int(ids[k])] += qw * weights[k] }
+                let qw = q * k
+                for p in try segment.postings(f) {
+                    let i = Int(ids[p])
+                    out[i] += qw * Self.saturate(weights[p], norm[i])
+                }
             }
         }
         for i in scores.indices {
-            let inv = inverseDivisors[i]
-            scores[i] = inv > 0 ? scores[i] * inv * scale : -.infinity
+            scores[i] = norms[i] >= 0 ? scores[i] * scale : -.infinity
         }
     }
 
@@ -233,12 +207,12 @@ public struct LexicalModel: @unchecked Sendable {
     /// and once the k-th best score exceeds what the weakest terms can add together, passages
     /// that only those terms contain are never visited; they are looked up (by galloping search
     /// in their postings) only for passages that the other terms bring up. A passage's score is
-    /// summed in the query's term order and then divided, exactly as `score` computes it.
+    /// summed in the query's term order, exactly as `score` computes it.
     public func topK(_ query: SparseVector, k: Int) throws -> [Hit] {
         guard k > 0, !query.isEmpty else { return [] }
         let terms = Array(query.indices.indices)
-        // Each term's weight with the passage side's idf (postings hold tf only).
-        let qw = terms.map { query.values[$0] * idf[Int(query.indices[$0])] }
+        // Each term's weight with BM25's constant factor (postings hold counts only).
+        let qw = terms.map { query.values[$0] * (weighting.k1 + 1) }
         // Upper bound of each term's contribution (never below 0), terms sorted by it, ascending.
         func bound(_ t: Int) -> Float {
             let f = Int(query.indices[t]), q = qw[t]
@@ -269,17 +243,17 @@ public struct LexicalModel: @unchecked Sendable {
             var firstEssential = 0
             while firstEssential < m && prefix[firstEssential] <= threshold && heap.count == k { firstEssential += 1 }
             let pp = segment.ids.buffer.baseAddress!, pw = segment.weights.buffer.baseAddress!
-            let inverse = inverseDivisors.buffer.baseAddress! + base
+            let norm = lengthNorms.buffer.baseAddress! + base
             while true {
                 // The next passage any essential term holds.
                 var doc = UInt32.max
                 for i in firstEssential..<m where cursor[i] < ends[i] { doc = min(doc, pp[cursor[i]]) }
                 if doc == UInt32.max { break }
-                let inv = inverse[Int(doc)]
+                let kd = norm[Int(doc)]
                 var estimate: Float = 0
                 var count = 0
                 for i in firstEssential..<m where cursor[i] < ends[i] && pp[cursor[i]] == doc {
-                    let c = weight[i] * pw[cursor[i]]
+                    let c = weight[i] * Self.saturate(pw[cursor[i]], kd)
                     raw[i] = c
                     held[count] = i
                     count += 1
@@ -287,9 +261,9 @@ public struct LexicalModel: @unchecked Sendable {
                     cursor[i] += 1
                 }
                 var i = firstEssential - 1
-                var pruned = inv == 0
+                var pruned = kd < 0
                 while i >= 0 && !pruned {
-                    if estimate * inv + prefix[i] <= threshold { pruned = true; break }
+                    if estimate + prefix[i] <= threshold { pruned = true; break }
                     // Gallop to the first posting ≥ doc.
                     var lo = cursor[i], step = 1
                     let end = ends[i]
@@ -298,7 +272,7 @@ public struct LexicalModel: @unchecked Sendable {
                     while lo < hi { let mid = (lo + hi) / 2; if pp[mid] < doc { lo = mid + 1 } else { hi = mid } }
                     cursor[i] = lo
                     if lo < end && pp[lo] == doc {
-                        let c = weight[i] * pw[lo]
+                        let c = weight[i] * Self.saturate(pw[lo], kd)
                         raw[i] = c
                         held[count] = i
                         count += 1
@@ -319,7 +293,7 @@ public struct LexicalModel: @unchecked Sendable {
                 }
                 var sum: Float = 0
                 for a in 0..<count { sum += raw[held[a]] }
-                let score = sum * inv
+                let score = sum
                 if score > threshold || (heap.count < k && score > 0) {
                     heap.insert(Hit(passage: base + Int(doc), score: score))
                     if heap.count == k {

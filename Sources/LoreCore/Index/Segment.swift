@@ -1,11 +1,11 @@
 import Foundation
 
 /// An immutable slice of the index: some passages (records and text), their postings
-/// (feature-major: for each hashed dimension used, the passages holding it and their signed tf
-/// weights) and their latent vectors. A full build writes one segment; a refresh adds one for
+/// (feature-major: for each hashed dimension used, the passages holding it and their signed
+/// counts) and their latent vectors. A full build writes one segment; a refresh adds one for
 /// the notes that changed and leaves the others untouched on disk, so its cost follows the edit.
 ///
-/// Postings hold tf weights only: idf and each passage's norm move whenever any note changes,
+/// Postings hold counts only: idf and the mean length move whenever any note changes,
 /// so they live in the collection statistics (`LexicalModel`) and are applied at query time.
 ///
 /// An opened segment is used in place from its mapped file. Opening checks the small sections;
@@ -22,7 +22,8 @@ public final class Segment: @unchecked Sendable {
     let offsets: Column<UInt64>
     /// Passage (within the segment) of each posting, increasing within a dimension.
     let ids: Column<UInt32>
-    /// Signed tf weight of each posting.
+    /// Signed hashed count of each posting (a term's occurrences, title terms boosted): BM25's
+    /// saturation, idf and length normalization are applied at query time from the statistics.
     let weights: Column<Float>
     /// Latent vectors, row-major (passages × rank), in fixed point: component x is stored as
     /// round(x × 32767), exact to 1.5e-5 for unit vectors at half the bytes of float32. Empty
@@ -48,10 +49,8 @@ public final class Segment: @unchecked Sendable {
         self.checks = checks
     }
 
-    /// A segment of `passages` with hashed `counts` (one row per passage), weighted by `weighting`
-    /// (`averageLength` matters only for BM25 saturation, k1 > 0).
-    convenience init(name: String, passages: PassageStore, counts: SparseRows, weighting: IndexConfig.Weighting,
-                     averageLength: Float) {
+    /// A segment of `passages` with hashed `counts` (one row per passage).
+    convenience init(name: String, passages: PassageStore, counts: SparseRows) {
         let used = Self.usedDimensions(counts)
         var slot = [Int32](repeating: -1, count: Int((used.last ?? 0)) + 1)
         for (j, f) in used.enumerated() { slot[Int(f)] = Int32(j) }
@@ -62,12 +61,10 @@ public final class Segment: @unchecked Sendable {
         var ids = [UInt32](repeating: 0, count: counts.nonzeros)
         var weights = [Float](repeating: 0, count: counts.nonzeros)
         for i in 0..<counts.count {
-            let r = counts.offsets[i]..<counts.offsets[i + 1]
-            let lf = LexicalModel.lengthFactor(counts.values[r], weighting, averageLength)
-            for j in r {
+            for j in counts.offsets[i]..<counts.offsets[i + 1] {
                 let s = Int(slot[Int(counts.indices[j])])
                 ids[cursor[s]] = UInt32(i)
-                weights[cursor[s]] = LexicalModel.tfWeight(counts.values[j], weighting.k1, lf)
+                weights[cursor[s]] = counts.values[j]
                 cursor[s] += 1
             }
         }

@@ -24,9 +24,24 @@ public struct SearchResult: Sendable {
     public var passageIndex: Int
 }
 
-/// Answers questions over a built index: the question is embedded like the passages, scored by
-/// each layer (hashed TF-IDF cosine; latent cosine fused with weight w), optionally expanded by
-/// Rocchio feedback from its first results and scored again, and cut to the exact top k.
+/// Answers questions over a built index, in stages that `QueryOptions` chooses:
+///
+/// 1. the question is embedded like the passages and scored by the lexical layer (BM25);
+/// 2. its best `candidates` lexical matches are rescored by fusing their lexical score (divided
+///    by the best one) with their latent cosine, (1 - w)·lexical + w·latent;
+/// 3. Rocchio feedback moves the question towards its first `feedback.documents` answers, and
+///    stages 1-2 run again;
+/// 4. the exact top k is kept, ties broken by passage order.
+///
+/// How much the latent layer and feedback count is measured on each question: over its best
+/// `agreementDepth` candidates, r is the correlation between their lexical scores and their
+/// latent cosines, and r² (the share of the lexical scores' variance that the latent cosines
+/// account for) scales both the latent weight and the feedback weight. Where the latent layer
+/// ranks the question's matches as its words do, it knows the topic and its reordering and the
+/// feedback drawn from the first answers are trusted; where it disagrees (names, rare terms, a
+/// claim that one passage supports), the words decide. A passage that shares no term with the
+/// question or its feedback terms is never a candidate, so the latent layer reorders matches
+/// and cannot bury the one passage that holds a rare word.
 ///
 /// ```
 /// let searcher = Searcher(index: try IndexFile.read(from: "index"))
@@ -34,10 +49,17 @@ public struct SearchResult: Sendable {
 /// ```
 public final class Searcher {
     public let index: CorpusIndex
+    public let options: QueryOptions
     private let embedder: HashedEmbedder
+    /// One lexical score per slot, reused from question to question.
+    private var scratch: [Float] = []
 
-    public init(index: CorpusIndex) {
+    /// Candidates over which the lexical and latent layers' agreement is measured.
+    static let agreementDepth = 30
+
+    public init(index: CorpusIndex, options: QueryOptions = QueryOptions()) {
         self.index = index
+        self.options = options
         embedder = HashedEmbedder(config: index.config)
     }
 
@@ -54,68 +76,41 @@ public final class Searcher {
 
     /// The exact top `k` hits for `question`.
     public func hits(for question: String, k: Int) throws -> [Hit] {
-        try hits(for: [question], k: k)[0]
+        var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
+        let query = index.lexical.queryVector(embedder.counts(query: question))
+        lap(&clock, \.tokenize)
+        profile?.queries += 1
+        guard k > 0, !query.isEmpty else { return [] }
+        if isLexicalOnly {
+            // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
+            defer { lap(&clock, \.lexical) }
+            return try index.lexical.topK(query, k: k)
+        }
+        var (ranked, agreement) = try fused(query, clock: &clock)
+        let feedback = options.feedback
+        if feedback.documents > 0, !ranked.isEmpty, agreement > 0 {
+            let top = Array(ranked.prefix(feedback.documents).map(\.passage))
+            let expanded = try expand(query, with: top, beta: feedback.beta * agreement, terms: feedback.terms)
+            lap(&clock, \.feedback)
+            ranked = try fused(expanded, clock: &clock).hits
+        }
+        defer { lap(&clock, \.topK) }
+        return Array(ranked.prefix(k))
     }
 
-    /// The exact top `k` hits of each question, scored as one batch. When the latent layer scans
-    /// every passage, its products become one `cblas_sgemm` instead of a `cblas_sgemv` per
-    /// question; when nothing dense is shared (MaxScore alone, or latent rescoring of each
-    /// question's own candidates), the questions are spread over the cores. Same hits as one by one.
+    /// The exact top `k` hits of each question, the questions spread over the cores (one
+    /// searcher each). Same hits as one by one.
     public func hits(for questions: [String], k: Int) throws -> [[Hit]] {
-        guard questions.count > 1, isLexicalOnly || rescoresCandidates else { return try batch(questions, k: k) }
-        // One embedder per worker: the first worker uses this searcher's.
-        let results = concurrentMap(questions.count, state: { w in w == 0 ? self : Searcher(index: self.index) }) { b, searcher in
-            Result { try searcher.batch([questions[b]], k: k)[0] }
+        guard questions.count > 1 else { return try questions.map { try hits(for: $0, k: k) } }
+        let results = concurrentMap(questions.count, state: { w in w == 0 ? self : Searcher(index: self.index, options: self.options) }) { b, searcher in
+            Result { try searcher.hits(for: questions[b], k: k) }
         }
         return try results.map { try $0.get() }
     }
 
-    /// True when the latent layer rescores each question's lexical candidates instead of
-    /// scanning every passage (large indexes).
-    private var rescoresCandidates: Bool {
-        index.latent != nil && index.config.latent.weight > 0 && index.config.latent.candidates > 0
-            && index.slots > 10 * index.config.latent.candidates
-    }
-
-    private func batch(_ questions: [String], k: Int) throws -> [[Hit]] {
-        var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
-        var queries = questions.map { index.lexical.queryVector(embedder.counts(query: $0)) }
-        lap(&clock, \.tokenize)
-        if isLexicalOnly {
-            // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
-            let result = try queries.map { try index.lexical.topK($0, k: k) }
-            lap(&clock, \.lexical)
-            profile?.queries += questions.count
-            return result
-        }
-        let n = index.slots
-        var matrix = [Float](repeating: 0, count: n * queries.count)
-        try score(queries, into: &matrix, clock: &clock)
-        let feedback = index.config.feedback
-        if feedback.documents > 0 {
-            for (b, q) in queries.enumerated() where !q.isEmpty {
-                let top = matrix.withUnsafeBufferPointer {
-                    TopK.select(UnsafeBufferPointer(rebasing: $0[(b * n)..<((b + 1) * n)]), k: feedback.documents, above: 0)
-                }
-                if !top.isEmpty { queries[b] = try expand(q, with: top.map(\.passage), beta: feedback.beta, terms: feedback.terms) }
-            }
-            lap(&clock, \.feedback)
-            try score(queries, into: &matrix, clock: &clock)
-        }
-        let result = queries.indices.map { b -> [Hit] in
-            guard !queries[b].isEmpty else { return [] }
-            return matrix.withUnsafeBufferPointer {
-                TopK.select(UnsafeBufferPointer(rebasing: $0[(b * n)..<((b + 1) * n)]), k: k, above: 0)
-            }
-        }
-        lap(&clock, \.topK)
-        profile?.queries += questions.count
-        return result
-    }
-
     /// True when only the lexical layer scores (no latent layer, no feedback).
     private var isLexicalOnly: Bool {
-        (index.latent == nil || index.config.latent.weight == 0) && index.config.feedback.documents == 0
+        (index.latent == nil || options.latentWeight == 0) && options.feedback.documents == 0
     }
 
     /// Where time goes, summed over the questions answered while it is set (for `lore bench`).
@@ -128,43 +123,62 @@ public final class Searcher {
         clock = now
     }
 
-    /// Fills row b of `matrix` (queries × passages) with every passage's fused score for query b.
-    private func score(_ queries: [SparseVector], into matrix: inout [Float], clock: inout UInt64?) throws {
+    /// The candidates of `query` (its best `candidates` lexical matches), ranked by the fused
+    /// score (1 - w)·lexical / best lexical + w·latent cosine, with w the latent weight × the
+    /// agreement r²; and the agreement (1 without a latent layer).
+    private func fused(_ query: SparseVector, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float) {
         let n = index.slots
-        let latentWeight: Float = index.latent == nil ? 0 : index.config.latent.weight
-        try matrix.withUnsafeMutableBufferPointer { m in
-            for (b, q) in queries.enumerated() {
-                try index.lexical.score(q, scale: 1 - latentWeight, into: UnsafeMutableBufferPointer(rebasing: m[(b * n)..<((b + 1) * n)]))
-            }
+        if scratch.count != n { scratch = [Float](repeating: 0, count: n) }
+        let candidates = try scratch.withUnsafeMutableBufferPointer { s in
+            try index.lexical.score(query, into: s)
+            return TopK.select(UnsafeBufferPointer(s), k: options.candidates, above: 0)
         }
         lap(&clock, \.lexical)
+        guard let best = candidates.first?.score, let latent = index.latent, options.latentWeight > 0 else {
+            return (candidates, 1)
+        }
         defer { lap(&clock, \.latent) }
-        guard let latent = index.latent, latentWeight > 0 else { return }
-        let projected = queries.map(latent.project)
-        let candidates = index.config.latent.candidates
-        guard rescoresCandidates else {
-            try latent.accumulate(projected, scale: latentWeight, over: index.lexical, into: &matrix)
-            return
-        }
-        // Rescore the lexical candidates only: one dot product of `rank` floats each.
-        try matrix.withUnsafeMutableBufferPointer { m in
-            for b in queries.indices {
-                let row = UnsafeMutableBufferPointer(rebasing: m[(b * n)..<((b + 1) * n)])
-                let best = TopK.select(UnsafeBufferPointer(row), k: candidates, above: -.infinity)
-                try latent.rescore(best.map(\.passage), query: projected[b], scale: latentWeight, over: index.lexical, into: row)
-            }
-        }
+        let slots = candidates.map(\.passage).sorted()
+        let dots = try latent.cosines(slots, query: latent.project(query), over: index.lexical)
+        var cosine: [Int: Float] = [:]
+        for (p, c) in zip(slots, dots) { cosine[p] = c }
+        let cosines = candidates.map { cosine[$0.passage]! }
+        let top = min(candidates.count, Self.agreementDepth)
+        let r = Self.correlation(candidates.prefix(top).map(\.score), cosines.prefix(top))
+        let agreement = r > 0 ? r * r : 0
+        let w = options.latentWeight * agreement
+        var out = zip(candidates, cosines).map { h, c in Hit(passage: h.passage, score: (1 - w) * h.score / best + w * c) }
+        out.sort { $0.ranksBefore($1) }
+        return (out, agreement)
     }
 
-    /// Rocchio: q' = q + β · mean of the feedback passages' vectors, keeping q's terms and the
-    /// `terms` heaviest added ones (all when 0), back to unit length.
+    /// Pearson's correlation of `x` and `y` (0 when either is constant or there are fewer than 3).
+    static func correlation<X: Collection<Float>, Y: Collection<Float>>(_ x: X, _ y: Y) -> Float {
+        guard x.count >= 3, x.count == y.count else { return 0 }
+        let n = Double(x.count)
+        let mx = x.reduce(0.0) { $0 + Double($1) } / n, my = y.reduce(0.0) { $0 + Double($1) } / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) {
+            let dx = Double(a) - mx, dy = Double(b) - my
+            sxy += dx * dy
+            sxx += dx * dx
+            syy += dy * dy
+        }
+        guard sxx > 0, syy > 0 else { return 0 }
+        return Float(sxy / (sxx * syy).squareRoot())
+    }
+
+    /// Rocchio: q' = q/‖q‖ + β · the mean of the feedback passages' unit vectors, keeping q's
+    /// terms and the `terms` heaviest added ones (all when 0).
     func expand(_ query: SparseVector, with passages: [Int], beta: Float, terms: Int) throws -> SparseVector {
         var sum: [UInt32: Float] = [:]
         let share = beta / Float(passages.count)
         for p in passages {
             let input = try index.embeddingInput(p)
             let row = index.lexical.weightedRow(embedder.counts(title: input.title, body: input.body), slot: p)
-            for (f, v) in zip(row.indices, row.values) { sum[f, default: 0] += share * v }
+            let norm = row.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { continue }
+            for (f, v) in zip(row.indices, row.values) { sum[f, default: 0] += share * v / norm }
         }
         var added = sum
         for f in query.indices { added[f] = nil }
@@ -175,11 +189,9 @@ public final class Searcher {
         } else {
             keep.formUnion(added.keys)
         }
-        for (f, v) in zip(query.indices, query.values) { sum[f, default: 0] += v }
+        let qnorm = query.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        for (f, v) in zip(query.indices, query.values) { sum[f, default: 0] += v / qnorm }
         let keys = keep.sorted()
-        var values = keys.map { sum[$0]! }
-        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        if norm > 0 { for i in values.indices { values[i] /= norm } }
-        return SparseVector(indices: keys, values: values)
+        return SparseVector(indices: keys, values: keys.map { sum[$0]! })
     }
 }

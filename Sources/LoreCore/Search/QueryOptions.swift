@@ -1,0 +1,38 @@
+/// What a question chooses: how the layers are fused, how many candidates are rescored, and how
+/// feedback expands it. Nothing here is stored with the index or changes it, so one index serves
+/// every setting (`lore eval` sweeps them over one build).
+public struct QueryOptions: Equatable, Sendable {
+    /// Largest weight of the latent cosine in the fused score. A question gets this times the
+    /// agreement of the latent and lexical layers on its best matches (see `Searcher`).
+    public var latentWeight: Float = 0.8
+    /// The latent layer rescores this many passages, the best by lexical score: passages that
+    /// share no term with the (expanded) question are never brought in by it alone.
+    public var candidates: Int = 1000
+    /// Pseudo-relevance feedback; see `Searcher`.
+    public var feedback: Feedback = Feedback()
+
+    public struct Feedback: Equatable, Sendable {
+        /// Rocchio: the question moves towards the mean of its top `documents` results; 0: off.
+        public var documents: Int = 3
+        /// Largest weight of the feedback passages' mean against the (unit) question. A question
+        /// gets this times the agreement of the latent and lexical layers (see `Searcher`), so a
+        /// first pass whose answers the latent layer does not recognise as one topic expands little.
+        public var beta: Float = 1
+        /// The expanded question keeps its own terms and at most this many added terms, the
+        /// heaviest (0: all).
+        public var terms: Int = 50
+        public init() {}
+    }
+
+    public init() {}
+
+    /// Checks every option; the first that is out of range is the error.
+    public func validate() throws {
+        func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError(what) } }
+        try check(latentWeight.isFinite && (0...1).contains(latentWeight), "--latent-weight must be in 0...1")
+        try check((1...1_000_000).contains(candidates), "--candidates must be 1 to 1000000")
+        try check((0...100).contains(feedback.documents), "--feedback-docs must be 0 to 100")
+        try check(feedback.beta.isFinite && (0...10).contains(feedback.beta), "--feedback-beta must be in 0...10")
+        try check((0...10_000).contains(feedback.terms), "--feedback-terms must be 0 to 10000")
+    }
+}
