@@ -52,6 +52,9 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default 0.8).")
     var latentWeight: Float?
 
+    @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default 0.2).")
+    var relatedWeight: Float?
+
     @Option(help: "The latent layer rescores the best N lexical matches (default 1000).")
     var candidates: Int?
 
@@ -68,6 +71,7 @@ struct SearchOptions: ParsableArguments {
         var o = QueryOptions()
         if let v = latentWeight { o.latentWeight = v }
         if let v = candidates { o.candidates = v }
+        if let v = relatedWeight { o.relatedWeight = v }
         if let v = feedbackDocs { o.feedback.documents = v }
         if let v = feedbackBeta { o.feedback.beta = v }
         if let v = feedbackTerms { o.feedback.terms = v }

@@ -8,6 +8,9 @@ public struct QueryOptions: Equatable, Sendable {
     /// The latent layer rescores this many passages, the best by lexical score: passages that
     /// share no term with the (expanded) question are never brought in by it alone.
     public var candidates: Int = 1000
+    /// Weight of the WordNet relatives of question words that no passage holds, shared among
+    /// the relatives that passages do hold; 0 turns it off (see `Searcher.relatedCounts`).
+    public var relatedWeight: Float = 0.2
     /// Pseudo-relevance feedback; see `Searcher`.
     public var feedback: Feedback = Feedback()
 
@@ -30,6 +33,7 @@ public struct QueryOptions: Equatable, Sendable {
     public func validate() throws {
         func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError(what) } }
         try check(latentWeight.isFinite && (0...1).contains(latentWeight), "--latent-weight must be in 0...1")
+        try check(relatedWeight.isFinite && (0...10).contains(relatedWeight), "--related-weight must be in 0...10")
         try check((1...1_000_000).contains(candidates), "--candidates must be 1 to 1000000")
         try check((0...100).contains(feedback.documents), "--feedback-docs must be 0 to 100")
         try check(feedback.beta.isFinite && (0...10).contains(feedback.beta), "--feedback-beta must be in 0...10")

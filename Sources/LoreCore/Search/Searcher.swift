@@ -77,7 +77,11 @@ public final class Searcher {
     /// The exact top `k` hits for `question`.
     public func hits(for question: String, k: Int) throws -> [Hit] {
         var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
-        let query = index.lexical.queryVector(embedder.counts(query: question))
+        var counts = embedder.counts(query: question)
+        if options.relatedWeight > 0, let related = Self.related {
+            counts = add(relatedCounts(question, related), to: counts)
+        }
+        let query = index.lexical.queryVector(counts)
         lap(&clock, \.tokenize)
         profile?.queries += 1
         guard k > 0, !query.isEmpty else { return [] }
@@ -150,6 +154,45 @@ public final class Searcher {
         var out = zip(candidates, cosines).map { h, c in Hit(passage: h.passage, score: (1 - w) * h.score / best + w * c) }
         out.sort { $0.ranksBefore($1) }
         return (out, agreement)
+    }
+
+    /// WordNet's related words, when WordNet is installed; opened once per process.
+    static let related: RelatedWords? = WordNet().map { RelatedWords(wordnet: $0) }
+
+    /// Hashed counts of the words related to the question words that no passage holds (and to
+    /// two-word phrases WordNet knows, such as "time off"): each relative that passages do hold
+    /// counts `relatedWeight` × its weight (`RelatedWords.of`). Words the notes hold are left as
+    /// they are: the notes' own vocabulary is the better evidence of what a word means there.
+    func relatedCounts(_ question: String, _ related: RelatedWords) -> [UInt32: Float] {
+        let tokens = analyzer.tokenizer.tokens(question).map(\.text)
+        let df = index.lexical.df
+        func held(_ word: String) -> [UInt32] {
+            analyzer.terms(ofToken: word).map { embedder.feature($0).index }.filter { df[Int($0)] > 0 }
+        }
+        var concepts = tokens.filter { !analyzer.terms(ofToken: $0).isEmpty && held($0).isEmpty }
+        for (a, b) in zip(tokens, tokens.dropFirst()) where WordNet.PartOfSpeech.allCases.contains(where: {
+            !related.wordnet.lemmas(of: a + " " + b, $0).isEmpty
+        }) {
+            concepts.append(a + " " + b)
+        }
+        var out: [UInt32: Float] = [:]
+        for concept in concepts {
+            for (w, weight) in related.of(concept) where !StopWords.english.contains(w) {
+                for f in w.split(separator: " ").flatMap({ held(String($0)) }) {
+                    out[f] = max(out[f] ?? 0, options.relatedWeight * weight)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `counts` with `extra` added (features absent from counts appended, then sorted).
+    private func add(_ extra: [UInt32: Float], to counts: SparseVector) -> SparseVector {
+        guard !extra.isEmpty else { return counts }
+        var sum = extra
+        for (f, v) in zip(counts.indices, counts.values) { sum[f, default: 0] += v }
+        let keys = sum.keys.sorted()
+        return SparseVector(indices: keys, values: keys.map { sum[$0]! })
     }
 
     /// Pearson's correlation of `x` and `y` (0 when either is constant or there are fewer than 3).

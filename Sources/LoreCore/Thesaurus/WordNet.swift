@@ -1,0 +1,188 @@
+import Foundation
+
+/// A reader of the WordNet 3.0 database as Debian's `wordnet-base` installs it
+/// (/usr/share/wordnet; the format is documented in wndb(5WN)): per part of speech, `index.POS`
+/// lists each lemma (sorted, one per line) with its synsets by sense frequency, and `data.POS`
+/// holds each synset on one line at the byte offset that names it: its words, its pointers to
+/// other synsets, and its gloss. The files are memory-mapped and looked up in place (binary search
+/// over the index, one seek per synset), so opening costs nothing and a word costs a few probes.
+/// Inflected forms reach their lemma through the exception lists and the suffix rules of
+/// WordNet's morphy.
+public final class WordNet: @unchecked Sendable {
+    public enum PartOfSpeech: String, CaseIterable, Sendable {
+        case noun, verb, adj, adv
+        var symbol: UInt8 {
+            switch self {
+            case .noun: return UInt8(ascii: "n")
+            case .verb: return UInt8(ascii: "v")
+            case .adj: return UInt8(ascii: "a")
+            case .adv: return UInt8(ascii: "r")
+            }
+        }
+        init?(symbol: UInt8) {
+            switch symbol {
+            case UInt8(ascii: "n"): self = .noun
+            case UInt8(ascii: "v"): self = .verb
+            case UInt8(ascii: "a"), UInt8(ascii: "s"): self = .adj
+            case UInt8(ascii: "r"): self = .adv
+            default: return nil
+            }
+        }
+    }
+
+    /// One synset: its words (lower case, spaces for underscores), its pointers, its gloss.
+    public struct Synset: Sendable {
+        public var words: [String]
+        /// (pointer symbol, target offset, target part of speech).
+        public var pointers: [(symbol: String, offset: Int, pos: PartOfSpeech)]
+        public var gloss: String
+    }
+
+    private let index: [PartOfSpeech: Data]
+    private let data: [PartOfSpeech: Data]
+    private let exceptions: [PartOfSpeech: [String: [String]]]
+
+    /// Where Debian installs the database.
+    public static let defaultFolder = "/usr/share/wordnet"
+
+    /// Opens the database in `folder`; nil when any of its files is missing or unreadable.
+    public init?(folder: String = WordNet.defaultFolder) {
+        var index: [PartOfSpeech: Data] = [:], data: [PartOfSpeech: Data] = [:]
+        var exceptions: [PartOfSpeech: [String: [String]]] = [:]
+        for pos in PartOfSpeech.allCases {
+            guard let i = try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/index.\(pos.rawValue)"), options: .alwaysMapped),
+                  let d = try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/data.\(pos.rawValue)"), options: .alwaysMapped),
+                  !i.isEmpty, !d.isEmpty
+            else { return nil }
+            index[pos] = i
+            data[pos] = d
+            var table: [String: [String]] = [:]
+            if let text = try? String(contentsOfFile: "\(folder)/\(pos.rawValue).exc", encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    let fields = line.split(separator: " ").map(String.init)
+                    if fields.count >= 2 { table[fields[0], default: []] += fields.dropFirst() }
+                }
+            }
+            exceptions[pos] = table
+        }
+        self.index = index
+        self.data = data
+        self.exceptions = exceptions
+    }
+
+    /// The synset offsets of `lemma` (lower case, underscores for spaces) as `pos`, most
+    /// frequent sense first; empty when WordNet lacks it.
+    public func senses(of lemma: String, _ pos: PartOfSpeech) -> [Int] {
+        guard let file = index[pos], let line = Self.findLine(file, key: Array(lemma.utf8)) else { return [] }
+        let fields = line.split(separator: UInt8(ascii: " "))
+        // lemma pos synset_cnt p_cnt [ptr_symbol × p_cnt] sense_cnt tagsense_cnt [offset × synset_cnt]
+        guard fields.count >= 6, let synsets = Int(ascii: fields[2]), let pointers = Int(ascii: fields[3]) else { return [] }
+        let first = 4 + pointers + 2
+        guard fields.count >= first + synsets else { return [] }
+        return fields[first..<(first + synsets)].compactMap { Int(ascii: $0) }
+    }
+
+    /// The synset at `offset` of `pos`'s data file, or nil when the offset does not start one.
+    public func synset(_ offset: Int, _ pos: PartOfSpeech) -> Synset? {
+        guard let file = data[pos], offset >= 0, offset < file.count else { return nil }
+        return file.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Synset? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var end = offset
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            let line = Array(bytes[offset..<end])
+            let bar = line.firstIndex(of: UInt8(ascii: "|")) ?? line.count
+            let gloss = bar < line.count ? String(decoding: line[(bar + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces) : ""
+            let fields = line[..<bar].split(separator: UInt8(ascii: " "))
+            // offset lex_filenum ss_type w_cnt(hex) [word lex_id] × w_cnt p_cnt [ptr offset pos src/tgt] × p_cnt …
+            guard fields.count >= 4, Int(ascii: fields[0]) == offset, let words = Int(ascii: fields[3], radix: 16) else { return nil }
+            var cursor = 4
+            var out: [String] = []
+            for _ in 0..<words {
+                guard cursor < fields.count else { return nil }
+                var word = String(decoding: fields[cursor], as: UTF8.self).lowercased().replacingOccurrences(of: "_", with: " ")
+                // Adjectives may carry a syntactic marker: "(a)", "(p)", "(ip)".
+                if let paren = word.firstIndex(of: "(") { word = String(word[..<paren]) }
+                out.append(word)
+                cursor += 2
+            }
+            guard cursor < fields.count, let count = Int(ascii: fields[cursor]) else { return nil }
+            cursor += 1
+            var pointers: [(String, Int, PartOfSpeech)] = []
+            for _ in 0..<count {
+                guard cursor + 3 < fields.count, let target = Int(ascii: fields[cursor + 1]),
+                      let symbol = fields[cursor + 2].first, let pos = PartOfSpeech(symbol: symbol) else { return nil }
+                pointers.append((String(decoding: fields[cursor], as: UTF8.self), target, pos))
+                cursor += 4
+            }
+            return Synset(words: out, pointers: pointers.map { (symbol: $0.0, offset: $0.1, pos: $0.2) }, gloss: gloss)
+        }
+    }
+
+    /// The lemmas `word` (lower case) may be an inflection of as `pos`, per morphy: the word
+    /// itself, its exceptions (`went` → `go`), and its suffix rules (`couches` → `couch`), each
+    /// kept only when WordNet holds it.
+    public func lemmas(of word: String, _ pos: PartOfSpeech) -> [String] {
+        let word = word.replacingOccurrences(of: " ", with: "_")
+        var candidates = [word] + (exceptions[pos]?[word] ?? [])
+        for (suffix, ending) in Self.rules[pos] ?? [] where word.hasSuffix(suffix) && word.count > suffix.count + 1 {
+            candidates.append(String(word.dropLast(suffix.count)) + ending)
+        }
+        var seen: Set<String> = []
+        return candidates.filter { seen.insert($0).inserted && !senses(of: $0, pos).isEmpty }
+    }
+
+    /// morphy's detachment rules (suffix, replacement) per part of speech.
+    private static let rules: [PartOfSpeech: [(String, String)]] = [
+        .noun: [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"), ("ies", "y")],
+        .verb: [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
+        .adj: [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+    ]
+
+    /// The line of a sorted index file whose first field is `key` (header lines start with a
+    /// space and sort first), by binary search over byte positions.
+    private static func findLine(_ file: Data, key: [UInt8]) -> ArraySlice<UInt8>? {
+        file.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> ArraySlice<UInt8>? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lo = 0, hi = bytes.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                // The line holding mid.
+                var start = mid
+                while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+                var end = mid
+                while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                var fieldEnd = start
+                while fieldEnd < end && bytes[fieldEnd] != UInt8(ascii: " ") { fieldEnd += 1 }
+                let field = UnsafeBufferPointer(rebasing: bytes[start..<fieldEnd])
+                if start < end && bytes[start] == UInt8(ascii: " ") {
+                    lo = end + 1  // a header line sorts before every lemma
+                } else if field.elementsEqual(key) {
+                    return ArraySlice(bytes[start..<end])
+                } else if field.lexicographicallyPrecedes(key) {
+                    lo = end + 1
+                } else {
+                    hi = start
+                }
+            }
+            return nil
+        }
+    }
+}
+
+private extension Int {
+    /// A number written in ASCII digits (radix 10 or 16); nil for anything else.
+    init?<C: Collection>(ascii: C, radix: Int = 10) where C.Element == UInt8 {
+        guard !ascii.isEmpty, ascii.count < 18 else { return nil }
+        var v = 0
+        for b in ascii {
+            let d: Int
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = Int(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: d = Int(b - UInt8(ascii: "a")) + 10
+            default: return nil
+            }
+            v = v * radix + d
+        }
+        self = v
+    }
+}
