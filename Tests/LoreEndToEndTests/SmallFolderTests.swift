@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+
+/// A small folder (19 notes, about 300 passages) with one planted word: the passage that holds
+/// the question's rarest word is never ranked under passages that share no word with the question.
+final class SmallFolderTests: XCTestCase {
+    private static let vocabulary = """
+        budget meeting garden kitchen travel invoice project deadline family dinner weekend morning \
+        report review planning customer support release server backup laptop phone schedule coffee \
+        recipe train ticket hotel museum concert doctor appointment insurance payment contract office \
+        team hiring interview design sketch painting bicycle running marathon holiday summer winter
+        """.split(separator: " ").map(String.init)
+
+    private func writeFolder(_ s: Scratch) {
+        var state: UInt64 = 7
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+        for n in 0..<19 {
+            var note = "# Note \(n)\n\n"
+            for section in 0..<16 {
+                note += "## Part \(section)\n\n"
+                note += (0..<(12 + next() % 30)).map { _ in Self.vocabulary[next() % Self.vocabulary.count] }.joined(separator: " ")
+                if n == 11 && section == 9 { note += " the database migration finished on Tuesday" }
+                note += ".\n\n"
+            }
+            s.write("notes/note-\(n).md", Data(note.utf8))
+        }
+    }
+
+    private func ask(_ question: String, _ s: Scratch) throws -> [(source: String, title: String, text: String)] {
+        let r = try LoreProcess.run(["ask", question, "-k", "10", "--json", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        return (object["results"] as! [[String: Any]]).map { ($0["source"] as! String, $0["title"] as! String, $0["text"] as! String) }
+    }
+
+    func testPassageWithTheRarestWordIsNotBuriedByUnrelatedOnes() throws {
+        let s = Scratch()
+        writeFolder(s)
+        let alone = try ask("migration", s)
+        XCTAssertEqual(alone.count, 1, "only one passage holds the word: \(alone.map(\.title))")
+        XCTAssertEqual(alone.first?.title, "Note 11 › Part 9")
+        // With common words beside it, every passage above the planted one shares a word with the question.
+        let question = ["when", "did", "the", "migration", "finish", "before", "the", "budget", "review"]
+        let mixed = try ask(question.joined(separator: " "), s)
+        let planted = try XCTUnwrap(mixed.firstIndex { $0.title == "Note 11 › Part 9" }, "\(mixed.map(\.title))")
+        for above in mixed[..<planted] {
+            XCTAssertTrue(["budget", "review"].contains { above.text.contains($0) }, "\(above.title) shares no word with the question")
+        }
+        XCTAssertLessThan(planted, 3)
+    }
+}
