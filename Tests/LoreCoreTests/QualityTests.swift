@@ -21,10 +21,10 @@ final class QualityTests: XCTestCase {
 
     /// (collection, queries, nDCG@10 floor, MAP@100 floor).
     static let floors: [(String, Int, Double, Double)] = [
-        ("cacm", 52, 0.500, 0.369),
+        ("cacm", 52, 0.501, 0.369),
         ("cranfield", 225, 0.418, 0.355),
-        ("med", 30, 0.723, 0.613),
-        ("scifact", 300, 0.676, 0.626),
+        ("med", 30, 0.726, 0.610),
+        ("scifact", 300, 0.674, 0.625),
     ]
 
     func testDefaultsStayAboveTheFloorsOnEveryCollection() throws {
