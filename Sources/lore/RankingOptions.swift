@@ -4,7 +4,7 @@ import LoreCore
 /// What the index stores (`IndexConfig`), shared by `lore index`, `lore ask`, `lore eval` and
 /// `lore bench`. An option left out keeps the stored (or default) value; a change rebuilds.
 struct SchemaOptions: ParsableArguments {
-    @Option(help: "Hash terms into 2^N dimensions (default 16).")
+    @Option(help: "Hash terms into 2^N dimensions, at most 31 (default 31).")
     var dimensionBits: Int?
 
     @Option(help: "A heading term counts this many times a body term (default 2).")

@@ -29,7 +29,7 @@ final class IndexFileTests: XCTestCase {
         let t = TemporaryCorpus()
         t.write("a.md", "# Costs\n\n## Result\nCosts fell by 60% and saved $15K monthly.\n")
         t.write("b/c.md", "# Team\n\nMentoring the offshore team of five people.\n\nCode review gates.\n")
-        t.write("d.txt", "Vector database selection and scaling for retrieval.\n")
+        t.write("d.txt", "Vector database selection and scaling for retrieval by the team, to cut costs.\n")
         var config = IndexConfig()
         config.latent.dimensions = latent
         let (index, _) = try IndexBuilder(corpus: t.corpus, config: config).build(previous: nil)

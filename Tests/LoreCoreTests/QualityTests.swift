@@ -21,10 +21,10 @@ final class QualityTests: XCTestCase {
 
     /// (collection, queries, nDCG@10 floor, MAP@100 floor).
     static let floors: [(String, Int, Double, Double)] = [
-        ("cacm", 52, 0.501, 0.369),
-        ("cranfield", 225, 0.418, 0.355),
-        ("med", 30, 0.726, 0.610),
-        ("scifact", 300, 0.674, 0.625),
+        ("cacm", 52, 0.499, 0.369),
+        ("cranfield", 225, 0.414, 0.353),
+        ("med", 30, 0.734, 0.622),
+        ("scifact", 300, 0.677, 0.628),
     ]
 
     func testDefaultsStayAboveTheFloorsOnEveryCollection() throws {
@@ -125,7 +125,12 @@ final class QualityTests: XCTestCase {
             return (fused.sorted { $0.ranksBefore($1) }, Float(agreement))
         }
         for question in collection.queries.prefix(40).map(\.text) {
-            let q = index.lexical.queryVector(embedder.counts(query: question))
+            // The question's counts with its WordNet relatives (words Cranfield lacks), added here.
+            var counts: [UInt32: Float] = Searcher.related.map { searcher.relatedCounts(question, $0) } ?? [:]
+            let own = embedder.counts(query: question)
+            for (f, v) in zip(own.indices, own.values) { counts[f, default: 0] += v }
+            let keys = counts.keys.sorted()
+            let q = index.lexical.queryVector(SparseVector(indices: keys, values: keys.map { counts[$0]! }))
             let first = try reference(q)
             let expanded = try searcher.expand(q, with: first.hits.prefix(options.feedback.documents).map(\.passage),
                                                beta: options.feedback.beta * first.agreement, terms: options.feedback.terms)

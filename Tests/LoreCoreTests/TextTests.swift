@@ -59,7 +59,10 @@ final class MurmurHash3Tests: XCTestCase {
     func testFeatureUsesLowBitsAndSignBit() {
         let embedder = HashedEmbedder(config: IndexConfig())
         let (index, sign) = embedder.feature("leadership")
-        XCTAssertEqual(index, 2_421_043_043 & 0xFFFF)
+        XCTAssertEqual(index, 2_421_043_043 & 0x7FFF_FFFF)
+        var small = IndexConfig()
+        small.dimensionBits = 16
+        XCTAssertEqual(HashedEmbedder(config: small).feature("leadership").index, 2_421_043_043 & 0xFFFF)
         XCTAssertEqual(sign, 2_421_043_043 >> 31 == 1 ? -1 : 1)
     }
 }

@@ -36,6 +36,10 @@ public struct BenchmarkResult: Codable, Sendable {
     /// Streaming read bandwidth of this machine, measured in the same run, and the dense scan's.
     public var bandwidth_gbps = 0.0
     public var scan_gbps = 0.0
+    /// Share of up to 1000 planted rare terms (document frequency 1-3) whose passages all come
+    /// back in the top 10 when the term alone is asked (defaults).
+    public var rare_term_recall = 0.0
+    public var rare_terms = 0
     /// Mean milliseconds per query in each step (defaults).
     public var breakdown_ms: [String: Double] = [:]
 }
@@ -105,6 +109,17 @@ public struct Benchmark {
                           "latent": perQuery(profile.latent), "feedback": perQuery(profile.feedback),
                           "top_k": perQuery(profile.topK)]
         progress(String(format: "defaults: p50 %.3f ms, p99 %.3f ms", r.p50_ms, r.p99_ms))
+
+        // Rare terms asked alone: every passage holding one must be in its top 10.
+        let rare = corpus.rareWords(passages: passages)
+        let sampled = stride(from: 0, to: rare.count, by: max(1, rare.count / 1000)).prefix(1000).map { rare[$0] }
+        let recalled = try sampled.filter { term in
+            let top = Set(try searcher.hits(for: term.word, k: 10).map(\.passage))
+            return term.passages.allSatisfy(top.contains)
+        }.count
+        r.rare_terms = sampled.count
+        r.rare_term_recall = sampled.isEmpty ? 0 : Double(recalled) / Double(sampled.count)
+        progress(String(format: "rare terms: %d of %d found whole in the top 10 (recall %.3f)", recalled, sampled.count, r.rare_term_recall))
 
         // Batches of 64.
         let batches = stride(from: 0, to: questions.count, by: 64).map { Array(questions[$0..<min($0 + 64, questions.count)]) }

@@ -264,11 +264,44 @@ public struct SyntheticCorpus: Sendable {
 
     // MARK: - Generation
 
+    // MARK: Rare words
+
+    /// Passages 3g, 3g+1 and 3g+2 form group g. One group in `rareGroupOdds` (chosen by a hash of
+    /// the seed and g) plants its own pseudo-word as the last word of its first 1 + g % 3
+    /// passages: terms of document frequency 1, 2 and 3, alone in a corpus of any size (the Zipf
+    /// vocabulary has none at 1M passages), for `lore bench`'s rare-term recall.
+    static let rareGroupOdds: UInt64 = 100
+
+    /// The pseudo-word of group g: "zq" and g in 18 consonants (no vowel, "s" or "y", so no stemmer
+    /// rule applies and no vocabulary word is the same).
+    static func rareWord(group g: Int) -> String {
+        let letters = Array("bcdfghjkmnpqrtvwxz")
+        var v = g, out = "zq"
+        repeat { out.append(letters[v % letters.count]); v /= letters.count } while v > 0
+        return out
+    }
+
+    static func rareWord(inPassage i: Int, seed: UInt64) -> String? {
+        let g = i / 3
+        guard mix(seed, UInt64(g), Salt.rare) % rareGroupOdds == 0, i % 3 <= g % 3 else { return nil }
+        return rareWord(group: g)
+    }
+
+    /// The planted rare words of the first `passages` passages, each with the passages that hold it.
+    public func rareWords(passages: Int) -> [(word: String, passages: [Int])] {
+        stride(from: 0, to: passages, by: 3).compactMap { first -> (String, [Int])? in
+            let g = first / 3
+            let holders = (first..<min(first + 3, passages)).filter { Self.rareWord(inPassage: $0, seed: seed) != nil }
+            return holders.isEmpty ? nil : (Self.rareWord(group: g), holders)
+        }
+    }
+
     private enum Salt {
         static let head: UInt64 = 0x6865_6164          // title, length, topics
         static let body: UInt64 = 0x626F_6479_0000_0000 // text words, plus the revision
         static let query: UInt64 = 0x7175_6572_7900
         static let vocabulary: UInt64 = 0x766F_6361_62
+        static let rare: UInt64 = 0x7261_7265
     }
 
     private enum Byte {
@@ -318,7 +351,9 @@ public struct SyntheticCorpus: Sendable {
                 }
                 if w > 0 { text.append(Byte.space) }
                 let roll = body.below(1000)
-                if roll < 20 {
+                if w == length - 1, let rare = Self.rareWord(inPassage: i, seed: seed) {
+                    text.append(contentsOf: rare.utf8)
+                } else if roll < 20 {
                     appendFigure(&body, to: &text)
                 } else if roll < 120 {
                     t.appendWord(topic(body.below(3)), capitalised: startsSentence && body.below(4) != 0, to: &text)

@@ -1,23 +1,22 @@
 /// Turns text into hashed term counts: each term's MurmurHash3 picks one of 2^bits dimensions
-/// (low bits) and, when signed, a sign (bit 31). Weighting happens later, in `LexicalModel`,
-/// because idf depends on the whole collection. Not thread-safe: one per thread.
+/// (low bits, at most 31) and, when signed, a sign (bit 31). Weighting happens later, in
+/// `LexicalModel`, because idf depends on the whole collection. Not thread-safe: one per thread.
 public final class HashedEmbedder {
     public let config: IndexConfig
     private let analyzer = Analyzer()
-    private var scratch: [Float]
-    private var touched: [UInt32] = []
+    /// The current text's (dimension, signed weight) occurrences, merged by `drain`.
+    private var pending: [(UInt32, Float)] = []
     private var tokenCache = TokenCache()
     private var cachedCodes: [UInt32] = []
 
     public init(config: IndexConfig) {
         self.config = config
-        scratch = [Float](repeating: 0, count: config.dimensions)
     }
 
     /// Dimension and sign of a term.
     @inline(__always) public func feature(_ term: String) -> (index: UInt32, sign: Float) {
         let h = MurmurHash3.x86_32(term, seed: config.hashSeed)
-        let index = h & UInt32(config.dimensions - 1)
+        let index = h & UInt32((1 << min(config.dimensionBits, 31)) - 1)
         return (index, config.signedHash && (h >> 31) == 1 ? -1 : 1)
     }
 
@@ -60,10 +59,7 @@ public final class HashedEmbedder {
             }
             for j in span.start..<(span.start + span.count) {
                 let code = cachedCodes[j]
-                let i = Int(code & 0x7FFF_FFFF)
-                if scratch[i] == 0 { touched.append(UInt32(i)) }
-                // A sum that cancels to exactly zero stays in `touched`; drain skips it.
-                scratch[i] += code & 0x8000_0000 != 0 ? -weight : weight
+                pending.append((code & 0x7FFF_FFFF, code & 0x8000_0000 != 0 ? -weight : weight))
             }
         }
     }
@@ -79,22 +75,24 @@ public final class HashedEmbedder {
         return h
     }
 
+    /// The pending occurrences summed per dimension, dimensions increasing; sums that cancel to
+    /// exactly zero are left out.
     private func drain() -> SparseVector {
-        touched.sort()
+        pending.sort { $0.0 < $1.0 }
         var out = SparseVector()
-        out.indices.reserveCapacity(touched.count)
-        out.values.reserveCapacity(touched.count)
-        var previous: UInt32? = nil
-        for i in touched where i != previous {
-            previous = i
-            let v = scratch[Int(i)]
-            scratch[Int(i)] = 0
+        out.indices.reserveCapacity(pending.count)
+        out.values.reserveCapacity(pending.count)
+        var j = 0
+        while j < pending.count {
+            let f = pending[j].0
+            var v: Float = 0
+            while j < pending.count && pending[j].0 == f { v += pending[j].1; j += 1 }
             if v != 0 {
-                out.indices.append(i)
+                out.indices.append(f)
                 out.values.append(v)
             }
         }
-        touched.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
         return out
     }
 }

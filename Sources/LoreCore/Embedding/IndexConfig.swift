@@ -3,8 +3,11 @@
 /// its index was built, and a change here forces a rebuild. What a question chooses (fusion,
 /// feedback, candidates) is `QueryOptions`, which never touches the index.
 public struct IndexConfig: Codable, Equatable, Sendable {
-    /// The embedding has 2^dimensionBits dimensions.
-    public var dimensionBits: Int = 16
+    /// The embedding has 2^dimensionBits dimensions (at most 31: bit 31 of the hash is the sign).
+    /// Only the dimensions that passages use are stored, so the space costs nothing: 2^31 leaves
+    /// a rare word alone in its dimension (about 1 chance in 5,000 of sharing it with another of
+    /// 400,000 distinct terms), where 2^16 made it share with a frequent word.
+    public var dimensionBits: Int = 31
     /// Seed of MurmurHash3 x86_32, which places each term in a dimension.
     public var hashSeed: UInt32 = 0x4C6F_7265
     /// When true, bit 31 of a term's hash gives its sign, so colliding terms tend to cancel.
@@ -56,7 +59,7 @@ public struct IndexConfig: Codable, Equatable, Sendable {
     /// Checks every setting; the first that is out of range is the error.
     public func validate() throws {
         func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError("\(what)") } }
-        try check((8...24).contains(dimensionBits), "--dimension-bits must be 8 to 24")
+        try check((8...31).contains(dimensionBits), "--dimension-bits must be 8 to 31")
         try check(titleBoost.isFinite && titleBoost >= 0 && titleBoost <= 100, "--title-boost must be in 0...100")
         try check((10...100_000).contains(maxPassageWords), "the passage length must be 10 to 100000 words")
         try check(weighting.k1.isFinite && (0...100).contains(weighting.k1), "--k1 must be in 0...100")

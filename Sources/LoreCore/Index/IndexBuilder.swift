@@ -216,7 +216,7 @@ public struct IndexBuilder: Sendable {
             let sampleSize = min(n, max(config.latent.fitSample, 1))
             var sample = SparseRows()
             for s in 0..<sampleSize { let i = s * n / sampleSize; sample.append(lexical.weightedRow(counts.row(i), slot: i)) }
-            if let model = LatentModel(fittedOn: sample, dimensions: config.dimensions, config: config.latent) {
+            if let model = LatentModel(fittedOn: sample, config: config.latent) {
                 var vectors: [Int16]
                 if sampleSize == n {
                     // The sample is every passage, in order: its rows are the ones to project.

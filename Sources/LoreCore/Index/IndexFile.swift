@@ -60,7 +60,8 @@ public enum IndexFile {
             latentName = "lsa-\(generation).lob"
             var rows = ByteWriter()
             rows.u64(UInt64(latent.rank))
-            rows.array(latent.featureRow)
+            rows.u64(UInt64(latent.features.count))
+            rows.array(latent.features)
             try SectionFile.write([("LROW", rows.data), ("LBAS", Column(latent.basis))], magic: latentMagic,
                                   to: folder + "/" + latentName!)
         }
@@ -110,8 +111,9 @@ public enum IndexFile {
         var stats = ByteWriter()
         stats.u64(UInt64(lexical.live))
         stats.u32(lexical.averageLength.bitPattern)
+        stats.u64(UInt64(lexical.terms.count))
         return [("CONF", config), ("FILE", files.data), ("SEGS", segments.data), ("LATN", latent.data),
-                ("LSTA", stats.data), ("DFRQ", lexical.df), ("LNRM", lexical.lengthNorms),
+                ("LSTA", stats.data), ("TERM", lexical.terms), ("DFRQ", lexical.df), ("LNRM", lexical.lengthNorms),
                 ("LMAX", lexical.maxWeights), ("LMIN", lexical.minWeights)]
     }
 
@@ -149,7 +151,7 @@ public enum IndexFile {
         do { config = try JSONDecoder().decode(IndexConfig.self, from: try root.data("CONF")) } catch {
             throw Problem.incompatible(path, "unknown configuration")
         }
-        guard (4...24).contains(config.dimensionBits) else { throw Problem.incompatible(path, "dimension 2^\(config.dimensionBits)") }
+        guard (4...31).contains(config.dimensionBits) else { throw Problem.incompatible(path, "dimension 2^\(config.dimensionBits)") }
         let d = config.dimensions
 
         var sr = try root.reader("SEGS")
@@ -182,11 +184,17 @@ public enum IndexFile {
         var st = try root.reader("LSTA")
         let live = Int(try st.u64())
         let averageLength = Float(bitPattern: try st.u32())
+        let termCount = Int(try st.u64())
+        guard termCount <= root.file.size else { throw Problem.damaged(path, "term count") }
         let norms = try root.column("LNRM", count: slots, of: Float.self)
-        let lexical = LexicalModel(dimensions: d, weighting: config.weighting, segments: segments, live: live,
-                                   df: try root.column("DFRQ", count: d, of: UInt32.self), lengthNorms: norms,
-                                   averageLength: averageLength, maxWeights: try root.column("LMAX", count: d, of: Float.self),
-                                   minWeights: try root.column("LMIN", count: d, of: Float.self))
+        let terms = try root.column("TERM", count: termCount, of: UInt32.self)
+        for t in 0..<termCount where (t > 0 && terms[t] <= terms[t - 1]) || Int(terms[t]) >= d {
+            throw Problem.damaged(path, "term list")
+        }
+        let lexical = LexicalModel(weighting: config.weighting, segments: segments, live: live, terms: terms,
+                                   df: try root.column("DFRQ", count: termCount, of: UInt32.self), lengthNorms: norms,
+                                   averageLength: averageLength, maxWeights: try root.column("LMAX", count: termCount, of: Float.self),
+                                   minWeights: try root.column("LMIN", count: termCount, of: Float.self))
         // Generated collections (lore bench) have passages but no notes.
         guard files.isEmpty || files.reduce(0, { $0 + $1.passageCount }) == live else { throw Problem.damaged(path, "manifest") }
 
@@ -201,13 +209,14 @@ public enum IndexFile {
             try file.verify(["LROW", "LBAS"])
             var rows = try file.reader("LROW")
             let rank = Int(try rows.u64())
-            let featureRow = try rows.array(d, of: Int32.self)
-            let used = featureRow.filter { $0 >= 0 }.count
-            guard featureRow.allSatisfy({ Int($0) < used }), rank > 0,
+            let used = Int(try rows.u64())
+            guard used <= file.file.size, rank > 0, rank <= 100_000 else { throw Problem.damaged(file.path, "latent layer sizes") }
+            let features = try rows.array(used, of: UInt32.self)
+            guard Set(features).count == used, features.allSatisfy({ Int($0) < config.dimensions }),
                   segments.allSatisfy({ $0.rank == rank || $0.count == 0 }) else {
                 throw Problem.damaged(file.path, "latent layer sizes")
             }
-            latent = LatentModel(rank: rank, featureRow: featureRow, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
+            latent = LatentModel(rank: rank, features: features, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
                                  changedSinceFit: changedSinceFit)
         }
         return CorpusIndex(config: config, files: files, lexical: lexical, latent: latent,

@@ -11,8 +11,10 @@ import Foundation
 /// the query can still score, through terms that co-occur across the collection.
 public struct LatentModel: Sendable {
     public let rank: Int
-    /// For each hashed dimension, its row in `basis`, or -1 when no fitted passage uses it.
-    public let featureRow: [Int32]
+    /// The hashed dimensions the fitted passages use, in the order of `basis`'s rows.
+    public let features: [UInt32]
+    /// Each of `features`' row.
+    let featureRow: FeatureIndex
     /// Right singular vectors, row-major (used features × rank).
     public let basis: [Float]
     /// Passages added, edited or removed since the basis was fitted. Up to `exactRefitBelow`
@@ -21,23 +23,24 @@ public struct LatentModel: Sendable {
     /// vectors, new and edited ones are projected onto it (folded in).
     public let changedSinceFit: Int
 
-    public init(rank: Int, featureRow: [Int32], basis: [Float], changedSinceFit: Int) {
+    public init(rank: Int, features: [UInt32], basis: [Float], changedSinceFit: Int) {
         self.rank = rank
-        self.featureRow = featureRow
+        self.features = features
+        featureRow = FeatureIndex(features)
         self.basis = basis
         self.changedSinceFit = changedSinceFit
     }
 
     /// Fits the basis on weighted passage rows (a sample of the collection). Returns nil when
     /// the sample is too small for a basis.
-    public init?(fittedOn sample: SparseRows, dimensions: Int, config: IndexConfig.Latent) {
-        guard let (featureRow, basis, k) = Self.fit(sample, dimensions: dimensions, config: config) else { return nil }
-        self.init(rank: k, featureRow: featureRow, basis: basis, changedSinceFit: 0)
+    public init?(fittedOn sample: SparseRows, config: IndexConfig.Latent) {
+        guard let (features, basis, k) = Self.fit(sample, config: config) else { return nil }
+        self.init(rank: k, features: features, basis: basis, changedSinceFit: 0)
     }
 
     /// The same basis with another count of changes since the fit.
     func with(changedSinceFit: Int) -> LatentModel {
-        LatentModel(rank: rank, featureRow: featureRow, basis: basis, changedSinceFit: changedSinceFit)
+        LatentModel(rank: rank, features: features, basis: basis, changedSinceFit: changedSinceFit)
     }
 
     /// Weighted rows projected onto the basis, unit length (passages × rank, row-major).
@@ -46,30 +49,31 @@ public struct LatentModel: Sendable {
     }
 
     /// Projects weighted rows onto the basis (features the basis lacks are dropped), unit length.
-    static func project(_ rows: SparseRows, featureRow: [Int32], basis: [Float], rank: Int) -> [Float] {
-        let columns = rows.indices.map { Int(featureRow[Int($0)]) }
+    static func project(_ rows: SparseRows, featureRow: FeatureIndex, basis: [Float], rank: Int) -> [Float] {
+        let columns = rows.indices.map { featureRow.position($0) ?? -1 }
         var out = multiply(FeatureColumns(rows, columns: columns, count: basis.count / max(rank, 1)), rows: rows.count,
                            basis, width: rank)
         normalizeRows(&out, width: rank)
         return out
     }
 
-    /// The randomized SVD of the sample: (featureRow, basis, rank), or nil when too small.
-    static func fit(_ rows: SparseRows, dimensions: Int, config: IndexConfig.Latent) -> ([Int32], [Float], Int)? {
+    /// The randomized SVD of the sample: (features in row order, basis, rank), or nil when too small.
+    static func fit(_ rows: SparseRows, config: IndexConfig.Latent) -> ([UInt32], [Float], Int)? {
         let n = rows.count
         // Compact the used dimensions into columns, the most frequent first: the rows that most
         // products touch then sit together and stay in cache.
-        var frequency = [Int32](repeating: 0, count: dimensions)
-        for f in rows.indices { frequency[Int(f)] += 1 }
-        let order = (0..<dimensions).filter { frequency[$0] > 0 }
-            .sorted { frequency[$0] != frequency[$1] ? frequency[$0] > frequency[$1] : $0 < $1 }
+        var counter = FeatureCounter(capacity: 1 << 12)
+        for f in rows.indices { counter.add(f) }
+        // A feature of one fitted passage co-occurs with nothing else in the sample: the basis
+        // learns nothing about it, so it gets no row (most distinct terms are that rare).
+        let order = counter.sorted().filter { $0.count >= 2 }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.feature < $1.feature }.map(\.feature)
         let used = order.count
-        var featureRow = [Int32](repeating: -1, count: dimensions)
-        for (r, f) in order.enumerated() { featureRow[f] = Int32(r) }
+        let featureRow = FeatureIndex(order)
         let k = min(config.dimensions, n - 1, used - 1)
         guard k >= 1 else { return nil }
         let l = min(k + 10, n, used)
-        let columns = rows.indices.map { Int(featureRow[Int($0)]) }
+        let columns = rows.indices.map { featureRow.position($0) ?? -1 }
         let byFeature = FeatureColumns(rows, columns: columns, count: used)
 
         // Y = A·Ω with Ω a sparse sign sketch (used × l: each feature has ±1 in 8 random columns),
@@ -100,15 +104,14 @@ public struct LatentModel: Sendable {
         var basis = [Float](repeating: 0, count: used * k)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(used), Int32(k), Int32(l),
                     1, bt, Int32(l), w, Int32(k), 0, &basis, Int32(k))
-        return (featureRow, basis, k)
+        return (order, basis, k)
     }
 
     /// The unit-length latent vector of a weighted sparse query (zero when no term is known).
     public func project(_ query: SparseVector) -> [Float] {
         var out = [Float](repeating: 0, count: rank)
         for (f, v) in zip(query.indices, query.values) {
-            let r = Int(featureRow[Int(f)])
-            guard r >= 0 else { continue }
+            guard let r = featureRow.position(f) else { continue }
             basis.withUnsafeBufferPointer { b in
                 cblas_saxpy(Int32(rank), v, b.baseAddress! + r * rank, 1, &out, 1)
             }
@@ -139,7 +142,8 @@ public struct LatentModel: Sendable {
     /// Entries of the sparse sign sketch per feature.
     static let sketchSpread = 8
 
-    /// A·Ω for the sparse sign sketch Ω (used × width): each feature adds ±its weight to
+    /// A·Ω for the sparse sign sketch Ω (used × width; entries whose column is negative are left
+    /// out): each feature adds ±its weight to
     /// `sketchSpread` random columns (drawn from `seed`; a column may repeat). On Cranfield it
     /// ranks as well as a dense ±1 Ω over six seeds (benchmarks/quality.md) at a fraction of the cost.
     static func sketch(_ a: SparseRows, _ columns: [Int], features used: Int, width: Int, seed: UInt64) -> [Float] {
@@ -156,7 +160,7 @@ public struct LatentModel: Sendable {
                 let op = shared.value
                 for i in range {
                     let o = op.baseAddress! + i * width
-                    for j in a.offsets[i]..<a.offsets[i + 1] {
+                    for j in a.offsets[i]..<a.offsets[i + 1] where columns[j] >= 0 {
                         let v = a.values[j]
                         for t in 0..<sketchSpread {
                             let code = draws[columns[j] * sketchSpread + t]

@@ -16,22 +16,26 @@ import Foundation
 /// build. Passages are numbered by slot, segment after segment; a slot whose note was edited or
 /// deleted since its segment was written is dead: its K is negative and it never scores.
 public struct LexicalModel: @unchecked Sendable {
-    public let dimensions: Int
     let weighting: IndexConfig.Weighting
     let segments: [Segment]
     /// First slot of each segment, and the total after the last.
     let bases: [Int]
     /// Live passages.
     public let live: Int
-    /// Passages holding each dimension (live slots only).
+    /// The hashed dimensions that any segment holds, increasing: the statistics below are one
+    /// value per term, in this order.
+    let terms: Column<UInt32>
+    /// Where each of `terms` is.
+    let termIndex: FeatureIndex
+    /// Live passages holding each term.
     let df: Column<UInt32>
-    /// Inverse document frequency of each dimension.
-    public let idf: [Float]
+    /// BM25's idf of each term.
+    let idf: [Float]
     /// Each slot's BM25 length normalization K; -1 for a dead slot.
     let lengthNorms: Column<Float>
     /// Mean length of the live passages (sum of |counts|).
     let averageLength: Float
-    /// Each dimension's largest and smallest saturated weight over live postings: the bounds
+    /// Each term's largest and smallest saturated weight over live postings: the bounds
     /// that let `topK` skip passages that cannot enter the top k.
     let maxWeights: Column<Float>
     let minWeights: Column<Float>
@@ -39,13 +43,14 @@ public struct LexicalModel: @unchecked Sendable {
     /// Slots in all segments, live or dead.
     public var slots: Int { bases.last ?? 0 }
 
-    init(dimensions: Int, weighting: IndexConfig.Weighting, segments: [Segment], live: Int, df: Column<UInt32>,
+    init(weighting: IndexConfig.Weighting, segments: [Segment], live: Int, terms: Column<UInt32>, df: Column<UInt32>,
          lengthNorms: Column<Float>, averageLength: Float, maxWeights: Column<Float>, minWeights: Column<Float>) {
-        self.dimensions = dimensions
         self.weighting = weighting
         self.segments = segments
         bases = Self.bases(segments)
         self.live = live
+        self.terms = terms
+        termIndex = FeatureIndex(terms.buffer)
         self.df = df
         idf = Self.idf(df.buffer, live: live)
         self.lengthNorms = lengthNorms
@@ -54,24 +59,44 @@ public struct LexicalModel: @unchecked Sendable {
         self.minWeights = minWeights
     }
 
+    /// Live passages holding dimension `f` (0 when no segment holds it).
+    public func documentFrequency(_ f: UInt32) -> Int {
+        termIndex.position(f).map { Int(df[$0]) } ?? 0
+    }
+
+    /// BM25's idf of dimension `f` (that of a term no passage holds when no segment holds it).
+    @inline(__always) func idf(of f: UInt32) -> Float {
+        if let t = termIndex.position(f) { return idf[t] }
+        return Self.idf([UInt32(0)], live: live)[0]
+    }
+
     /// True when `slot` holds a live passage.
     @inline(__always) func isLive(_ slot: Int) -> Bool { lengthNorms[slot] >= 0 }
 
     /// Derives the statistics of `segments`, where `alive[slot]` says which slots are live:
-    /// three passes over the postings (document frequencies and lengths, then bounds), each split
-    /// into `parts` fixed ranges of dimensions that run in parallel. The split does not depend on
-    /// the machine, so every build of the same notes rounds the same way.
+    /// three passes over the postings (checks, document frequencies and lengths, then bounds),
+    /// each split into `parts` fixed ranges of terms that run in parallel. The split does not
+    /// depend on the machine, so every build of the same notes rounds the same way.
     init(segments: [Segment], alive: [Bool], config: IndexConfig) throws {
-        let d = config.dimensions
+        var all: [UInt32] = []
+        for s in segments { all += s.dims.buffer }
+        all.sort()
+        var termList: [UInt32] = []
+        termList.reserveCapacity(all.count)
+        for f in all where termList.last != f { termList.append(f) }
+        let terms = termList
+        let termIndex = FeatureIndex(terms)
+        let d = terms.count
+        // The term of each dimension of each segment.
+        let termOf = segments.map { s in s.dims.buffer.map { Int32(termIndex.position($0)!) } }
         let n = alive.count
         let bases = Self.bases(segments)
         precondition(bases.last == n)
         let live = alive.reduce(0) { $0 + ($1 ? 1 : 0) }
         let parts = 4
-        // Postings of dimensions [p·d/parts, (p+1)·d/parts) of each segment.
-        let ranges = (0..<parts).map { p in
-            segments.map { s in s.firstDimension(atLeast: UInt32(p * d / parts))..<s.firstDimension(atLeast: UInt32((p + 1) * d / parts)) }
-        }
+        // Postings of terms [p·d/parts, (p+1)·d/parts) of each segment.
+        func start(_ s: Segment, _ t: Int) -> Int { t < d ? s.firstDimension(atLeast: terms[t]) : s.dims.count }
+        let ranges = (0..<parts).map { p in segments.map { s in start(s, p * d / parts)..<start(s, (p + 1) * d / parts) } }
         // Each part, in parallel, folds `body(segment index, j, &result)` over its dimensions'
         // postings into its own result.
         func eachPart<T>(_ body: (Int, Int, inout T) -> Void, from start: T) -> [T] {
@@ -97,7 +122,7 @@ public struct LexicalModel: @unchecked Sendable {
                 c += 1
                 out.lengths[slot] += abs(segment.weights[k])
             }
-            out.df[Int(segment.dims[j])] += c
+            out.df[Int(termOf[s][j])] += c
         }, from: (df: [UInt32](repeating: 0, count: d), lengths: [Float](repeating: 0, count: n)))
         let df = (0..<d).map { f in counted.reduce(0) { $0 + $1.df[f] } }
         var norms = [Float](repeating: -1, count: n)
@@ -114,7 +139,7 @@ public struct LexicalModel: @unchecked Sendable {
         let zeros = [Float](repeating: 0, count: d)
         let boundParts = eachPart({ s, j, bounds in
             let segment = segments[s]
-            let f = Int(segment.dims[j])
+            let f = Int(termOf[s][j])
             var a = bounds.hi[f], b = bounds.lo[f]
             for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
                 let norm = norms[bases[s] + Int(segment.ids[k])]
@@ -128,7 +153,7 @@ public struct LexicalModel: @unchecked Sendable {
         }, from: (hi: zeros, lo: zeros))
         let hi = (0..<d).map { f in boundParts.reduce(0) { max($0, $1.hi[f]) } }
         let lo = (0..<d).map { f in boundParts.reduce(0) { min($0, $1.lo[f]) } }
-        self.init(dimensions: d, weighting: config.weighting, segments: segments, live: live, df: Column(df),
+        self.init(weighting: config.weighting, segments: segments, live: live, terms: Column(terms), df: Column(df),
                   lengthNorms: Column(norms), averageLength: averageLength, maxWeights: Column(hi),
                   minWeights: Column(lo))
     }
@@ -140,7 +165,7 @@ public struct LexicalModel: @unchecked Sendable {
         return bases
     }
 
-    /// BM25's idf, ln(1 + (live - df + 0.5)/(df + 0.5)), for each dimension.
+    /// BM25's idf, ln(1 + (live - df + 0.5)/(df + 0.5)), for each document frequency.
     static func idf<C: Collection>(_ df: C, live: Int) -> [Float] where C.Element == UInt32 {
         let n = Float(live)
         return df.map { let x = Float($0); return log(1 + (n - x + 0.5) / (x + 0.5)) }
@@ -148,7 +173,7 @@ public struct LexicalModel: @unchecked Sendable {
 
     /// The same statistics over `segments` (the same slots, with latent vectors added).
     func replacing(segments: [Segment]) -> LexicalModel {
-        LexicalModel(dimensions: dimensions, weighting: weighting, segments: segments, live: live, df: df,
+        LexicalModel(weighting: weighting, segments: segments, live: live, terms: terms, df: df,
                      lengthNorms: lengthNorms, averageLength: averageLength, maxWeights: maxWeights,
                      minWeights: minWeights)
     }
@@ -165,14 +190,14 @@ public struct LexicalModel: @unchecked Sendable {
         let norm = max(lengthNorms[slot], 0)
         let k = weighting.k1 + 1
         return SparseVector(indices: counts.indices, values: zip(counts.indices, counts.values).map { f, c in
-            Self.saturate(c, norm) * k * idf[Int(f)]
+            Self.saturate(c, norm) * k * idf(of: f)
         })
     }
 
     /// The query vector for hashed query counts: each term's count × idf.
     public func queryVector(_ counts: SparseVector) -> SparseVector {
         var out = counts
-        for j in out.indices.indices { out.values[j] *= idf[Int(out.indices[j])] }
+        for j in out.indices.indices { out.values[j] *= idf(of: out.indices[j]) }
         return out
     }
 
@@ -215,7 +240,8 @@ public struct LexicalModel: @unchecked Sendable {
         let qw = terms.map { query.values[$0] * (weighting.k1 + 1) }
         // Upper bound of each term's contribution (never below 0), terms sorted by it, ascending.
         func bound(_ t: Int) -> Float {
-            let f = Int(query.indices[t]), q = qw[t]
+            guard let f = termIndex.position(query.indices[t]) else { return 0 }
+            let q = qw[t]
             return max(0, q >= 0 ? q * maxWeights[f] : q * minWeights[f])
         }
         let order = terms.sorted { bound($0) != bound($1) ? bound($0) < bound($1) : $0 < $1 }

@@ -51,18 +51,19 @@ public final class Segment: @unchecked Sendable {
 
     /// A segment of `passages` with hashed `counts` (one row per passage).
     convenience init(name: String, passages: PassageStore, counts: SparseRows) {
-        let used = Self.usedDimensions(counts)
-        var slot = [Int32](repeating: -1, count: Int((used.last ?? 0)) + 1)
-        for (j, f) in used.enumerated() { slot[Int(f)] = Int32(j) }
+        var counter = FeatureCounter(capacity: 1 << 12)
+        for f in counts.indices { counter.add(f) }
+        let distinct = counter.sorted()
+        let used = distinct.map(\.feature)
+        let slot = FeatureIndex(used)
         var offsets = [UInt64](repeating: 0, count: used.count + 1)
-        for f in counts.indices { offsets[Int(slot[Int(f)]) + 1] += 1 }
-        for j in 0..<used.count { offsets[j + 1] += offsets[j] }
+        for (j, d) in distinct.enumerated() { offsets[j + 1] = offsets[j] + UInt64(d.count) }
         var cursor = offsets.map { Int($0) }
         var ids = [UInt32](repeating: 0, count: counts.nonzeros)
         var weights = [Float](repeating: 0, count: counts.nonzeros)
         for i in 0..<counts.count {
             for j in counts.offsets[i]..<counts.offsets[i + 1] {
-                let s = Int(slot[Int(counts.indices[j])])
+                let s = slot.position(counts.indices[j])!
                 ids[cursor[s]] = UInt32(i)
                 weights[cursor[s]] = counts.values[j]
                 cursor[s] += 1
@@ -93,13 +94,6 @@ public final class Segment: @unchecked Sendable {
 
     /// True when the segment was opened from a file (not built in this process).
     var isMapped: Bool { checks != nil }
-
-    private static func usedDimensions(_ counts: SparseRows) -> [UInt32] {
-        guard let top = counts.indices.max() else { return [] }
-        var seen = [Bool](repeating: false, count: Int(top) + 1)
-        for f in counts.indices { seen[Int(f)] = true }
-        return seen.indices.filter { seen[$0] }.map { UInt32($0) }
-    }
 
     /// The index in `dims` of the first dimension ≥ f.
     func firstDimension(atLeast f: UInt32) -> Int {

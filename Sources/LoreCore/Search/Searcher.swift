@@ -165,9 +165,8 @@ public final class Searcher {
     /// they are: the notes' own vocabulary is the better evidence of what a word means there.
     func relatedCounts(_ question: String, _ related: RelatedWords) -> [UInt32: Float] {
         let tokens = analyzer.tokenizer.tokens(question).map(\.text)
-        let df = index.lexical.df
         func held(_ word: String) -> [UInt32] {
-            analyzer.terms(ofToken: word).map { embedder.feature($0).index }.filter { df[Int($0)] > 0 }
+            analyzer.terms(ofToken: word).map { embedder.feature($0).index }.filter { index.lexical.documentFrequency($0) > 0 }
         }
         var concepts = tokens.filter { !analyzer.terms(ofToken: $0).isEmpty && held($0).isEmpty }
         for (a, b) in zip(tokens, tokens.dropFirst()) where WordNet.PartOfSpeech.allCases.contains(where: {
