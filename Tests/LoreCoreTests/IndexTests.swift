@@ -56,11 +56,11 @@ final class DenseScanTests: XCTestCase {
 }
 
 /// An index of one segment built from hashed counts, with placeholder passages.
-func lexicalModel(_ rows: SparseRows, config: IndexConfig) throws -> LexicalModel {
+func lexicalIndex(_ rows: SparseRows, config: IndexConfig) throws -> CorpusIndex {
     var config = config
     config.latent.dimensions = 0
     let passages = PassageStore((0..<rows.count).map { Passage(source: "\($0)", firstLine: 1, lastLine: 1, title: "", text: "") })
-    return try IndexBuilder.assemble(config: config, files: [], passages: passages, counts: rows).lexical
+    return try IndexBuilder.assemble(config: config, files: [], passages: passages, counts: rows)
 }
 
 final class LexicalModelTests: XCTestCase {
@@ -71,12 +71,12 @@ final class LexicalModelTests: XCTestCase {
         func row(_ i: Int) -> SparseVector { m.weightedRow(counts.row(i), slot: i) }
     }
 
-    private func model(_ texts: [String], config: IndexConfig = IndexConfig()) throws -> (LexicalModel, Model) {
+    private func model(_ texts: [String], config: IndexConfig = IndexConfig()) throws -> (CorpusIndex, Model) {
         let embedder = HashedEmbedder(config: config)
         var rows = SparseRows()
         for t in texts { rows.append(embedder.counts(title: "", body: t)) }
-        let m = try lexicalModel(rows, config: config)
-        return (m, Model(m: m, counts: rows))
+        let index = try lexicalIndex(rows, config: config)
+        return (index, Model(m: index.lexical, counts: rows))
     }
 
     /// Scores equal Okapi BM25 computed here from the hashed counts by its textbook formula
@@ -88,9 +88,9 @@ final class LexicalModelTests: XCTestCase {
         let (m, counts) = try model(texts, config: config)
         let embedder = HashedEmbedder(config: config)
         let qcounts = embedder.counts(query: "vector team")
-        let q = m.queryVector(qcounts)
+        let q = m.lexical.queryVector(qcounts)
         var scores = [Float](repeating: 0, count: texts.count)
-        try m.score(q, into: &scores)
+        try LexicalScorer(m).score(q, into: &scores)
         let rows = (0..<texts.count).map { counts.counts.row($0) }
         let lengths = rows.map { $0.values.reduce(0) { $0 + abs($1) } }
         let avg = lengths.reduce(0, +) / Float(rows.count)
@@ -143,6 +143,7 @@ final class MaxScoreTests: XCTestCase {
             }
             let alive = (0..<n).map { _ in rng.next() % 10 != 0 }
             let model = try LexicalModel(segments: segments, alive: alive, config: config)
+            let scorer = LexicalScorer(statistics: model, segments: segments)
             for _ in 0..<30 {
                 var q: [UInt32: Float] = [:]
                 for _ in 0..<(1 + Int(rng.next() % 12)) { q[UInt32(min(rng.next() % 1024, rng.next() % 1024)), default: 0] += 1 }
@@ -150,8 +151,8 @@ final class MaxScoreTests: XCTestCase {
                 let query = model.queryVector(SparseVector(indices: keys, values: keys.map { q[$0]! }))
                 let k = 1 + Int(rng.next() % 20)
                 var scores = [Float](repeating: 0, count: n)
-                try model.score(query, into: &scores)
-                let top = try model.topK(query, k: k)
+                try scorer.score(query, into: &scores)
+                let top = try scorer.topK(query, k: k)
                 XCTAssertEqual(top, TopK.select(scores, k: k, above: 0), "trial \(trial)")
                 XCTAssertTrue(top.allSatisfy { alive[$0.passage] })
             }

@@ -104,7 +104,7 @@ final class QualityTests: XCTestCase {
         let latent = try XCTUnwrap(index.latent)
         func reference(_ q: SparseVector) throws -> (hits: [Hit], agreement: Float) {
             var lexical = [Float](repeating: 0, count: index.slots)
-            try index.lexical.score(q, into: &lexical)
+            try LexicalScorer(index).score(q, into: &lexical)
             let matches = lexical.enumerated().filter { $0.element > 0 }
                 .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
                 .prefix(options.candidates)

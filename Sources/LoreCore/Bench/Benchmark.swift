@@ -131,6 +131,7 @@ public struct Benchmark {
         var lexicalOnly = QueryOptions()
         lexicalOnly.feedback.documents = 0
         lexicalOnly.latentWeight = 0
+        lexicalOnly.relatedWeight = 0
         let lexicalSearcher = Searcher(index: index, options: lexicalOnly)
         for q in questions.prefix(50) { _ = try lexicalSearcher.hits(for: q, k: 10) }
         let lexicalTimes = try Self.time(questions) { _ = try lexicalSearcher.hits(for: $0, k: 10) }

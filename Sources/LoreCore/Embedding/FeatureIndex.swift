@@ -11,15 +11,21 @@ struct FeatureIndex: Sendable {
 
     /// The positions of `features` (distinct, below 2^31): feature i is at position i.
     init<C: Collection>(_ features: C) where C.Element == UInt32 {
+        self.init(unique: features)!
+    }
+
+    /// The positions of `features` (below 2^31), or nil when one repeats (a damaged list).
+    init?<C: Collection>(unique features: C) where C.Element == UInt32 {
         var capacity = 16
         while capacity < features.count * 2 { capacity *= 2 }
         keys = [UInt32](repeating: Self.empty, count: capacity)
         positions = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
         for (p, f) in features.enumerated() {
-            precondition(f != Self.empty)
+            if f == Self.empty { return nil }
             var i = Self.slot(f) & mask
             while keys[i] != Self.empty && keys[i] != f { i = (i + 1) & mask }
+            if keys[i] == f { return nil }
             keys[i] = f
             positions[i] = Int32(p)
         }

@@ -14,35 +14,48 @@ public struct ManifestEntry: Equatable, Sendable {
     public var slots: Range<Int> { firstPassage..<(firstPassage + passageCount) }
 }
 
-/// A built index: the notes it came from (the manifest), its segments (passages, postings,
-/// latent vectors), the collection statistics that score them, and the latent basis.
+/// A built index, as one snapshot that questions read: the notes it came from (the manifest),
+/// its segments (passages, postings, latent vectors), the collection statistics of the lexical
+/// layer, and the latent basis. It knows nothing of ranking: Search/ composes scorers over it.
 public final class CorpusIndex: @unchecked Sendable {
     public let config: IndexConfig
     public let files: [ManifestEntry]
+    public let segments: [Segment]
+    /// First slot of each segment, and the total after the last.
+    let bases: [Int]
     public let lexical: LexicalModel
     public let latent: LatentModel?
     /// The file holding the latent basis, or nil until it is written.
     let latentName: String?
 
-    init(config: IndexConfig, files: [ManifestEntry], lexical: LexicalModel, latent: LatentModel?, latentName: String?) {
+    init(config: IndexConfig, files: [ManifestEntry], segments: [Segment], lexical: LexicalModel, latent: LatentModel?,
+         latentName: String?) {
         self.config = config
         self.files = files
+        self.segments = segments
+        bases = Self.bases(segments)
         self.lexical = lexical
         self.latent = latent
         self.latentName = latentName
     }
 
-    public var segments: [Segment] { lexical.segments }
+    /// First slot of each segment, and the total after the last.
+    static func bases(_ segments: [Segment]) -> [Int] {
+        var bases = [0]
+        for s in segments { bases.append(bases.last! + s.count) }
+        return bases
+    }
+
     /// Slots in all segments, including those of edited or deleted notes not yet merged away.
-    public var slots: Int { lexical.slots }
+    public var slots: Int { bases.last ?? 0 }
     /// Passages of the notes in the manifest.
     public var passageCount: Int { lexical.live }
 
     /// The segment holding `slot`, and the slot's place in it.
     func locate(_ slot: Int) -> (Segment, Int) {
         var lo = 0, hi = segments.count - 1
-        while lo < hi { let mid = (lo + hi + 1) / 2; if lexical.bases[mid] <= slot { lo = mid } else { hi = mid - 1 } }
-        return (segments[lo], slot - lexical.bases[lo])
+        while lo < hi { let mid = (lo + hi + 1) / 2; if bases[mid] <= slot { lo = mid } else { hi = mid - 1 } }
+        return (segments[lo], slot - bases[lo])
     }
 
     /// The passage in `slot` (its text checked against its checksum on first use).

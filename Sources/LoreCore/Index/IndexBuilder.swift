@@ -115,7 +115,8 @@ public struct IndexBuilder: Sendable {
         let index: CorpusIndex
         if let reusable {
             if report.isNoOp {
-                index = CorpusIndex(config: config, files: entries, lexical: reusable.lexical, latent: reusable.latent,
+                index = CorpusIndex(config: config, files: entries, segments: reusable.segments, lexical: reusable.lexical,
+                                    latent: reusable.latent,
                                     latentName: reusable.latentName)
             } else if let refreshed = try refresh(reusable, entries: entries, passages: passages, counts: counts,
                                                   removed: removed, removedCount: removedCount, live: live) {
@@ -185,7 +186,7 @@ public struct IndexBuilder: Sendable {
         if newPassages.count > 0 {
             segments.append(Segment(name: "", passages: newPassages, counts: newCounts))
         }
-        var lexical = try LexicalModel(segments: segments, alive: alive, config: config)
+        let lexical = try LexicalModel(segments: segments, alive: alive, config: config)
         var latent = previous.latent
         if let model = latent {
             if newPassages.count > 0 {
@@ -196,11 +197,10 @@ public struct IndexBuilder: Sendable {
                 }
                 segments[segments.count - 1] = segments.last!.with(vectors: carried + Segment.quantize(model.project(rows)),
                                                                    rank: model.rank)
-                lexical = lexical.replacing(segments: segments)
             }
             latent = model.with(changedSinceFit: changed)
         }
-        return CorpusIndex(config: config, files: entries, lexical: lexical, latent: latent,
+        return CorpusIndex(config: config, files: entries, segments: segments, lexical: lexical, latent: latent,
                            latentName: previous.latentName)
     }
 
@@ -210,7 +210,7 @@ public struct IndexBuilder: Sendable {
                                 counts: SparseRows) throws -> CorpusIndex {
         var segment = Segment(name: "", passages: passages, counts: counts)
         let n = passages.count
-        var lexical = try LexicalModel(segments: [segment], alive: Array(repeating: true, count: n), config: config)
+        let lexical = try LexicalModel(segments: [segment], alive: Array(repeating: true, count: n), config: config)
         var latent: LatentModel? = nil
         if config.latent.dimensions > 0 {
             let sampleSize = min(n, max(config.latent.fitSample, 1))
@@ -232,11 +232,11 @@ public struct IndexBuilder: Sendable {
                     }
                 }
                 segment = segment.with(vectors: vectors, rank: model.rank)
-                lexical = lexical.replacing(segments: [segment])
                 latent = model
             }
         }
-        return CorpusIndex(config: config, files: files, lexical: lexical, latent: latent, latentName: nil)
+        return CorpusIndex(config: config, files: files, segments: [segment], lexical: lexical, latent: latent,
+                           latentName: nil)
     }
 
     /// Embeds the passages of `store` on all cores, in order: for test collections and generated

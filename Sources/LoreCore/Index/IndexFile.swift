@@ -65,7 +65,7 @@ public enum IndexFile {
             try SectionFile.write([("LROW", rows.data), ("LBAS", Column(latent.basis))], magic: latentMagic,
                                   to: folder + "/" + latentName!)
         }
-        let written = CorpusIndex(config: index.config, files: index.files, lexical: index.lexical.replacing(segments: segments),
+        let written = CorpusIndex(config: index.config, files: index.files, segments: segments, lexical: index.lexical,
                                   latent: index.latent, latentName: index.latent == nil ? nil : latentName)
         try SectionFile.write(rootSections(written), magic: magic, to: folder + "/" + fileName)
         let dir = open(folder, O_RDONLY)
@@ -191,7 +191,7 @@ public enum IndexFile {
         for t in 0..<termCount where (t > 0 && terms[t] <= terms[t - 1]) || Int(terms[t]) >= d {
             throw Problem.damaged(path, "term list")
         }
-        let lexical = LexicalModel(weighting: config.weighting, segments: segments, live: live, terms: terms,
+        let lexical = LexicalModel(weighting: config.weighting, live: live, terms: terms,
                                    df: try root.column("DFRQ", count: termCount, of: UInt32.self), lengthNorms: norms,
                                    averageLength: averageLength, maxWeights: try root.column("LMAX", count: termCount, of: Float.self),
                                    minWeights: try root.column("LMIN", count: termCount, of: Float.self))
@@ -212,14 +212,14 @@ public enum IndexFile {
             let used = Int(try rows.u64())
             guard used <= file.file.size, rank > 0, rank <= 100_000 else { throw Problem.damaged(file.path, "latent layer sizes") }
             let features = try rows.array(used, of: UInt32.self)
-            guard Set(features).count == used, features.allSatisfy({ Int($0) < config.dimensions }),
+            guard features.allSatisfy({ Int($0) < config.dimensions }), FeatureIndex(unique: features) != nil,
                   segments.allSatisfy({ $0.rank == rank || $0.count == 0 }) else {
                 throw Problem.damaged(file.path, "latent layer sizes")
             }
             latent = LatentModel(rank: rank, features: features, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
                                  changedSinceFit: changedSinceFit)
         }
-        return CorpusIndex(config: config, files: files, lexical: lexical, latent: latent,
+        return CorpusIndex(config: config, files: files, segments: segments, lexical: lexical, latent: latent,
                            latentName: latent == nil ? nil : latentName)
     }
 }

@@ -120,23 +120,6 @@ public struct LatentModel: Sendable {
         return out
     }
 
-    /// The cosine of `q` (unit length) with the vector of each slot in `slots` (increasing): the
-    /// vectors are gathered into one matrix and scored with one `cblas_sgemv`.
-    func cosines(_ slots: [Int], query q: [Float], over lexical: LexicalModel) throws -> [Float] {
-        guard !slots.isEmpty else { return [] }
-        var gathered = [Float](repeating: 0, count: slots.count * rank)
-        var s = 0
-        try gathered.withUnsafeMutableBufferPointer { g in
-            for (r, p) in slots.enumerated() {
-                while lexical.bases[s + 1] <= p { s += 1 }
-                try lexical.segments[s].vector(p - lexical.bases[s], into: g.baseAddress! + r * rank)
-            }
-        }
-        var dots = [Float](repeating: 0, count: slots.count)
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(slots.count), Int32(rank), 1, gathered, Int32(rank), q, 1, 0, &dots, 1)
-        return dots
-    }
-
     // MARK: - Linear algebra helpers
 
     /// Entries of the sparse sign sketch per feature.

@@ -88,7 +88,7 @@ public final class Searcher {
         if isLexicalOnly {
             // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
             defer { lap(&clock, \.lexical) }
-            return try index.lexical.topK(query, k: k)
+            return try LexicalScorer(index).topK(query, k: k)
         }
         var (ranked, agreement) = try fused(query, clock: &clock)
         let feedback = options.feedback
@@ -134,7 +134,7 @@ public final class Searcher {
         let n = index.slots
         if scratch.count != n { scratch = [Float](repeating: 0, count: n) }
         let candidates = try scratch.withUnsafeMutableBufferPointer { s in
-            try index.lexical.score(query, into: s)
+            try LexicalScorer(index).score(query, into: s)
             return TopK.select(UnsafeBufferPointer(s), k: options.candidates, above: 0)
         }
         lap(&clock, \.lexical)
@@ -143,7 +143,7 @@ public final class Searcher {
         }
         defer { lap(&clock, \.latent) }
         let slots = candidates.map(\.passage).sorted()
-        let dots = try latent.cosines(slots, query: latent.project(query), over: index.lexical)
+        let dots = try LatentScorer(index: index, model: latent).cosines(slots, query: latent.project(query))
         var cosine: [Int: Float] = [:]
         for (p, c) in zip(slots, dots) { cosine[p] = c }
         let cosines = candidates.map { cosine[$0.passage]! }

@@ -1,0 +1,216 @@
+/// Scores questions with the lexical layer (BM25) over an index's segments: every passage at
+/// once (`score`), or the exact top k with MaxScore dynamic pruning (`topK`).
+///
+/// A question's vector holds each term's count × idf; a passage's score is the sum over the
+/// question's terms of that weight × (k1+1) × the passage's saturated count (`LexicalModel`).
+public struct LexicalScorer {
+    public let statistics: LexicalModel
+    let segments: [Segment]
+    let bases: [Int]
+
+    public init(_ index: CorpusIndex) {
+        self.init(statistics: index.lexical, segments: index.segments)
+    }
+
+    init(statistics: LexicalModel, segments: [Segment]) {
+        self.statistics = statistics
+        self.segments = segments
+        bases = CorpusIndex.bases(segments)
+    }
+
+    /// Each term's weight with BM25's constant factor k1+1 (postings hold counts only).
+    private func weight(_ q: Float) -> Float { q * (statistics.weighting.k1 + 1) }
+
+    /// Sets `scores` (one per slot) to each passage's BM25 score for `query`; dead slots get
+    /// -infinity so that no later stage can bring them back.
+    public func score(_ query: SparseVector, into scores: UnsafeMutableBufferPointer<Float>) throws {
+        for i in scores.indices { scores[i] = 0 }
+        let norms = statistics.lengthNorms.buffer.baseAddress!
+        for (s, segment) in segments.enumerated() {
+            let out = scores.baseAddress! + bases[s], norm = norms + bases[s]
+            let ids = segment.ids.buffer.baseAddress!, counts = segment.weights.buffer.baseAddress!
+            for (f, q) in zip(query.indices, query.values) {
+                let qw = weight(q)
+                for p in try segment.postings(f) {
+                    let i = Int(ids[p])
+                    out[i] += qw * LexicalModel.saturate(counts[p], norm[i])
+                }
+            }
+        }
+        for i in scores.indices where norms[i] < 0 { scores[i] = -.infinity }
+    }
+
+    public func score(_ query: SparseVector, into scores: inout [Float]) throws {
+        try scores.withUnsafeMutableBufferPointer { try score(query, into: $0) }
+    }
+
+    /// The exact top `k` live passages for `query` (scores above 0), by MaxScore (Turtle and
+    /// Flood, "Query evaluation: strategies and optimizations", 1995), segment after segment:
+    /// terms are ordered by their largest possible contribution, and once the k-th best score
+    /// exceeds what the weakest terms can add together, passages that only those terms hold are
+    /// never visited; those terms are looked up (by galloping search) only for passages the
+    /// others bring up. A passage's score is summed in the question's term order, exactly as
+    /// `score` computes it.
+    public func topK(_ query: SparseVector, k: Int) throws -> [Hit] {
+        guard k > 0, !query.isEmpty else { return [] }
+        let plan = MaxScorePlan(query, statistics: statistics, weight: weight)
+        var heap = TopK.Heap(k: k)
+        var cursors = MaxScoreCursors(count: plan.order.count)
+        defer { cursors.deallocate() }
+        for (s, segment) in segments.enumerated() {
+            try cursors.start(segment, plan)
+            try scoreSegment(segment, base: bases[s], plan, &cursors, &heap)
+        }
+        return heap.sorted()
+    }
+
+    /// Visits the passages of one segment that can still enter the top k.
+    private func scoreSegment(_ segment: Segment, base: Int, _ plan: MaxScorePlan, _ c: inout MaxScoreCursors,
+                              _ heap: inout TopK.Heap) throws {
+        let m = plan.order.count
+        var threshold = heap.count == heap.k ? heap.worst.score : 0
+        var firstEssential = plan.firstEssential(above: threshold, full: heap.count == heap.k)
+        let ids = segment.ids.buffer.baseAddress!, counts = segment.weights.buffer.baseAddress!
+        let norm = statistics.lengthNorms.buffer.baseAddress! + base
+        while true {
+            // The next passage any essential term holds.
+            var doc = UInt32.max
+            for i in firstEssential..<m where c.cursor[i] < c.end[i] { doc = min(doc, ids[c.cursor[i]]) }
+            if doc == UInt32.max { break }
+            let kd = norm[Int(doc)]
+            var estimate: Float = 0
+            var held = 0
+            for i in firstEssential..<m where c.cursor[i] < c.end[i] && ids[c.cursor[i]] == doc {
+                let v = plan.weight[i] * LexicalModel.saturate(counts[c.cursor[i]], kd)
+                c.contribution[i] = v
+                c.held[held] = i
+                held += 1
+                estimate += v
+                c.cursor[i] += 1
+            }
+            // Non-essential terms, strongest first, while the passage can still make it.
+            var pruned = kd < 0
+            var i = firstEssential - 1
+            while i >= 0 && !pruned {
+                if estimate + plan.prefix[i] <= threshold { pruned = true; break }
+                if let p = Self.gallop(ids, from: c.cursor[i], to: c.end[i], to: doc) {
+                    c.cursor[i] = p
+                    if ids[p] == doc {
+                        let v = plan.weight[i] * LexicalModel.saturate(counts[p], kd)
+                        c.contribution[i] = v
+                        c.held[held] = i
+                        held += 1
+                        estimate += v
+                    }
+                } else {
+                    c.cursor[i] = c.end[i]
+                }
+                i -= 1
+            }
+            guard !pruned else { continue }
+            let score = c.sumInQuestionOrder(held, plan)
+            if score > threshold || (heap.count < heap.k && score > 0) {
+                heap.insert(Hit(passage: base + Int(doc), score: score))
+                if heap.count == heap.k {
+                    threshold = max(threshold, heap.worst.score)
+                    firstEssential = max(firstEssential, plan.firstEssential(above: threshold, full: true))
+                }
+            }
+        }
+    }
+
+    /// The first position in `ids[from..<to]` (increasing) holding a value ≥ `doc`, found by
+    /// doubling steps then bisection; nil when there is none.
+    @inline(__always) static func gallop(_ ids: UnsafePointer<UInt32>, from: Int, to end: Int, to doc: UInt32) -> Int? {
+        var lo = from, step = 1
+        while lo + step < end && ids[lo + step] < doc { lo += step; step *= 2 }
+        var hi = min(lo + step, end)
+        while lo < hi { let mid = (lo + hi) / 2; if ids[mid] < doc { lo = mid + 1 } else { hi = mid } }
+        return lo < end ? lo : nil
+    }
+}
+
+/// A question's terms for MaxScore: ordered by their largest possible contribution, ascending,
+/// with the running sums of those bounds.
+struct MaxScorePlan {
+    /// Question term (position in the query) at each place of the order.
+    let order: [Int]
+    /// Weight (count × idf × (k1+1)) at each place.
+    let weight: [Float]
+    /// prefix[i]: what the terms at places 0...i can add together at most (rounded up).
+    let prefix: [Float]
+    let dimensions: [UInt32]
+
+    init(_ query: SparseVector, statistics: LexicalModel, weight: (Float) -> Float) {
+        let terms = Array(query.indices.indices)
+        let w = terms.map { weight(query.values[$0]) }
+        let bound = terms.map { t -> Float in
+            guard let b = statistics.bounds(query.indices[t]) else { return 0 }
+            return max(0, w[t] >= 0 ? w[t] * b.max : w[t] * b.min)
+        }
+        order = terms.sorted { bound[$0] != bound[$1] ? bound[$0] < bound[$1] : $0 < $1 }
+        self.weight = order.map { w[$0] }
+        var running: Float = 0
+        prefix = order.map { running += bound[$0]; return running * (1 + 1e-5) + 1e-9 }
+        dimensions = order.map { query.indices[$0] }
+    }
+
+    /// The first place whose terms can, together with the weaker ones, beat `threshold`; the
+    /// terms before it are non-essential. All are essential until the heap is `full`.
+    func firstEssential(above threshold: Float, full: Bool) -> Int {
+        guard full else { return 0 }
+        var i = 0
+        while i < prefix.count && prefix[i] <= threshold { i += 1 }
+        return i
+    }
+}
+
+/// MaxScore's per-term state, in flat buffers (one entry per place of the plan's order).
+struct MaxScoreCursors {
+    let cursor: UnsafeMutablePointer<Int>, end: UnsafeMutablePointer<Int>
+    let contribution: UnsafeMutablePointer<Float>
+    /// Places whose terms the current passage holds.
+    let held: UnsafeMutablePointer<Int>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        cursor = .allocate(capacity: count)
+        end = .allocate(capacity: count)
+        contribution = .allocate(capacity: count)
+        held = .allocate(capacity: count)
+        contribution.initialize(repeating: 0, count: count)
+    }
+
+    func deallocate() {
+        cursor.deallocate()
+        end.deallocate()
+        contribution.deallocate()
+        held.deallocate()
+    }
+
+    /// Each term's postings in `segment` (checked on first use).
+    func start(_ segment: Segment, _ plan: MaxScorePlan) throws {
+        for i in 0..<count {
+            let r = try segment.postings(plan.dimensions[i])
+            cursor[i] = r.lowerBound
+            end[i] = r.upperBound
+        }
+    }
+
+    /// The sum of the `n` held contributions in the question's term order, as `score` adds them
+    /// (the places sorted by question term: few, so by insertion).
+    func sumInQuestionOrder(_ n: Int, _ plan: MaxScorePlan) -> Float {
+        if n > 1 {
+            for a in 1..<n {
+                let x = held[a]
+                var b = a - 1
+                while b >= 0 && plan.order[held[b]] > plan.order[x] { held[b + 1] = held[b]; b -= 1 }
+                held[b + 1] = x
+            }
+        }
+        var sum: Float = 0
+        for a in 0..<n { sum += contribution[held[a]] }
+        return sum
+    }
+}
