@@ -214,8 +214,7 @@ public struct IndexBuilder: Sendable {
         var latent: LatentModel? = nil
         if config.latent.dimensions > 0 {
             let sampleSize = min(n, max(config.latent.fitSample, 1))
-            var sample = SparseRows()
-            for s in 0..<sampleSize { let i = s * n / sampleSize; sample.append(lexical.weightedRow(counts.row(i), slot: i)) }
+            let sample = weightedRows(sampleSize, of: counts, lexical) { s in s * n / sampleSize }
             if let model = LatentModel(fittedOn: sample, config: config.latent) {
                 var vectors: [Int16]
                 if sampleSize == n {
@@ -226,8 +225,7 @@ public struct IndexBuilder: Sendable {
                     vectors.reserveCapacity(n * model.rank)
                     let chunk = 8192
                     for start in stride(from: 0, to: n, by: chunk) {
-                        var rows = SparseRows()
-                        for i in start..<min(start + chunk, n) { rows.append(lexical.weightedRow(counts.row(i), slot: i)) }
+                        let rows = weightedRows(min(chunk, n - start), of: counts, lexical) { start + $0 }
                         vectors += Segment.quantize(model.project(rows))
                     }
                 }
@@ -237,6 +235,24 @@ public struct IndexBuilder: Sendable {
         }
         return CorpusIndex(config: config, files: files, segments: [segment], lexical: lexical, latent: latent,
                            latentName: nil)
+    }
+
+    /// The weighted rows of the passages `slot(0)`, …, `slot(count - 1)` of `counts`, weighted on
+    /// all cores (a term lookup per nonzero), in order.
+    private static func weightedRows(_ count: Int, of counts: SparseRows, _ lexical: LexicalModel,
+                                     slot: (Int) -> Int) -> SparseRows {
+        let parts = 8
+        let pieces = concurrentMap(parts) { p -> SparseRows in
+            var rows = SparseRows()
+            for j in (count * p / parts)..<(count * (p + 1) / parts) {
+                let i = slot(j)
+                rows.append(lexical.weightedRow(counts.row(i), slot: i))
+            }
+            return rows
+        }
+        var rows = SparseRows()
+        for piece in pieces { rows.append(rowsOf: piece, 0..<piece.count) }
+        return rows
     }
 
     /// Embeds the passages of `store` on all cores, in order: for test collections and generated

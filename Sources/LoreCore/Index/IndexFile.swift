@@ -212,11 +212,11 @@ public enum IndexFile {
             let used = Int(try rows.u64())
             guard used <= file.file.size, rank > 0, rank <= 100_000 else { throw Problem.damaged(file.path, "latent layer sizes") }
             let features = try rows.array(used, of: UInt32.self)
-            guard features.allSatisfy({ Int($0) < config.dimensions }), FeatureIndex(unique: features) != nil,
+            guard features.allSatisfy({ Int($0) < config.dimensions }), let featureRow = FeatureIndex(unique: features),
                   segments.allSatisfy({ $0.rank == rank || $0.count == 0 }) else {
                 throw Problem.damaged(file.path, "latent layer sizes")
             }
-            latent = LatentModel(rank: rank, features: features, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
+            latent = LatentModel(rank: rank, features: features, featureRow: featureRow, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
                                  changedSinceFit: changedSinceFit)
         }
         return CorpusIndex(config: config, files: files, segments: segments, lexical: lexical, latent: latent,

@@ -24,9 +24,13 @@ public struct LatentModel: Sendable {
     public let changedSinceFit: Int
 
     public init(rank: Int, features: [UInt32], basis: [Float], changedSinceFit: Int) {
+        self.init(rank: rank, features: features, featureRow: FeatureIndex(features), basis: basis, changedSinceFit: changedSinceFit)
+    }
+
+    init(rank: Int, features: [UInt32], featureRow: FeatureIndex, basis: [Float], changedSinceFit: Int) {
         self.rank = rank
         self.features = features
-        featureRow = FeatureIndex(features)
+        self.featureRow = featureRow
         self.basis = basis
         self.changedSinceFit = changedSinceFit
     }
@@ -40,7 +44,7 @@ public struct LatentModel: Sendable {
 
     /// The same basis with another count of changes since the fit.
     func with(changedSinceFit: Int) -> LatentModel {
-        LatentModel(rank: rank, features: features, basis: basis, changedSinceFit: changedSinceFit)
+        LatentModel(rank: rank, features: features, featureRow: featureRow, basis: basis, changedSinceFit: changedSinceFit)
     }
 
     /// Weighted rows projected onto the basis, unit length (passages × rank, row-major).
