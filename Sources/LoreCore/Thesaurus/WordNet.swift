@@ -40,7 +40,8 @@ public final class WordNet: @unchecked Sendable {
 
     private let index: [PartOfSpeech: Data]
     private let data: [PartOfSpeech: Data]
-    private let exceptions: [PartOfSpeech: [String: [String]]]
+    /// `POS.exc`: inflected forms and their lemmas, one form a line, sorted (looked up like the index).
+    private let exceptions: [PartOfSpeech: Data]
 
     /// Where Debian installs the database.
     public static let defaultFolder = "/usr/share/wordnet"
@@ -48,7 +49,7 @@ public final class WordNet: @unchecked Sendable {
     /// Opens the database in `folder`; nil when any of its files is missing or unreadable.
     public init?(folder: String = WordNet.defaultFolder) {
         var index: [PartOfSpeech: Data] = [:], data: [PartOfSpeech: Data] = [:]
-        var exceptions: [PartOfSpeech: [String: [String]]] = [:]
+        var exceptions: [PartOfSpeech: Data] = [:]
         for pos in PartOfSpeech.allCases {
             guard let i = try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/index.\(pos.rawValue)"), options: .alwaysMapped),
                   let d = try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/data.\(pos.rawValue)"), options: .alwaysMapped),
@@ -56,14 +57,8 @@ public final class WordNet: @unchecked Sendable {
             else { return nil }
             index[pos] = i
             data[pos] = d
-            var table: [String: [String]] = [:]
-            if let text = try? String(contentsOfFile: "\(folder)/\(pos.rawValue).exc", encoding: .utf8) {
-                for line in text.split(separator: "\n") {
-                    let fields = line.split(separator: " ").map(String.init)
-                    if fields.count >= 2 { table[fields[0], default: []] += fields.dropFirst() }
-                }
-            }
-            exceptions[pos] = table
+            exceptions[pos] = (try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(pos.rawValue).exc"), options: .alwaysMapped))
+                ?? Data()
         }
         self.index = index
         self.data = data
@@ -123,7 +118,10 @@ public final class WordNet: @unchecked Sendable {
     /// kept only when WordNet holds it.
     public func lemmas(of word: String, _ pos: PartOfSpeech) -> [String] {
         let word = word.replacingOccurrences(of: " ", with: "_")
-        var candidates = [word] + (exceptions[pos]?[word] ?? [])
+        var candidates = [word]
+        if let file = exceptions[pos], !file.isEmpty, let line = Self.findLine(file, key: Array(word.utf8)) {
+            candidates += line.split(separator: UInt8(ascii: " ")).dropFirst().map { String(decoding: $0, as: UTF8.self) }
+        }
         for (suffix, ending) in Self.rules[pos] ?? [] where word.hasSuffix(suffix) && word.count > suffix.count + 1 {
             candidates.append(String(word.dropLast(suffix.count)) + ending)
         }
