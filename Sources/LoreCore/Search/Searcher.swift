@@ -93,7 +93,7 @@ public final class Searcher {
         var (ranked, agreement) = try fused(query, clock: &clock)
         let feedback = options.feedback
         if feedback.documents > 0, !ranked.isEmpty, agreement > 0 {
-            let top = Array(ranked.prefix(feedback.documents).map(\.passage))
+            let top = Array(ranked.prefix(feedback.documents))
             let expanded = try expand(query, with: top, beta: feedback.beta * agreement, terms: feedback.terms)
             lap(&clock, \.feedback)
             ranked = try fused(expanded, clock: &clock).hits
@@ -210,17 +210,20 @@ public final class Searcher {
         return Float(sxy / (sxx * syy).squareRoot())
     }
 
-    /// Rocchio: q' = q/‖q‖ + β · the mean of the feedback passages' unit vectors, keeping q's
-    /// terms and the `terms` heaviest added ones (all when 0).
-    func expand(_ query: SparseVector, with passages: [Int], beta: Float, terms: Int) throws -> SparseVector {
+    /// Rocchio: q' = q/‖q‖ + β · the mean of the feedback passages' unit vectors, each weighted by
+    /// its score (as relevance models weight a passage by its likelihood: the first answer, the
+    /// likeliest to be relevant, counts most), keeping q's terms and the `terms` heaviest added
+    /// ones (all when 0).
+    func expand(_ query: SparseVector, with passages: [Hit], beta: Float, terms: Int) throws -> SparseVector {
         var sum: [UInt32: Float] = [:]
-        let share = beta / Float(passages.count)
-        for p in passages {
-            let input = try index.embeddingInput(p)
-            let row = index.lexical.weightedRow(embedder.counts(title: input.title, body: input.body), slot: p)
+        let total = passages.reduce(0) { $0 + max(0, $1.score) }
+        for hit in passages where hit.score > 0 {
+            let input = try index.embeddingInput(hit.passage)
+            let row = index.lexical.weightedRow(embedder.counts(title: input.title, body: input.body), slot: hit.passage)
             let norm = row.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { continue }
-            for (f, v) in zip(row.indices, row.values) { sum[f, default: 0] += share * v / norm }
+            let share = beta * hit.score / total / norm
+            for (f, v) in zip(row.indices, row.values) { sum[f, default: 0] += share * v }
         }
         var added = sum
         for f in query.indices { added[f] = nil }
