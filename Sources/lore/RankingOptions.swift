@@ -64,7 +64,7 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Largest Rocchio weight of the feedback passages' mean (default 1).")
     var feedbackBeta: Float?
 
-    @Option(help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default 50).")
+    @Option(help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default 100).")
     var feedbackTerms: Int?
 
     var options: QueryOptions {

@@ -23,7 +23,7 @@ public struct QueryOptions: Equatable, Sendable {
         public var beta: Float = 1
         /// The expanded question keeps its own terms and at most this many added terms, the
         /// heaviest (0: all).
-        public var terms: Int = 50
+        public var terms: Int = 100
         public init() {}
     }
 
