@@ -49,7 +49,7 @@ struct SchemaOptions: ParsableArguments {
 /// What a question chooses (`QueryOptions`), shared by `lore ask` and `lore eval`: never stored,
 /// never a rebuild.
 struct SearchOptions: ParsableArguments {
-    @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default 0.8).")
+    @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default 1: the weight is r² itself).")
     var latentWeight: Float?
 
     @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default 0.2).")

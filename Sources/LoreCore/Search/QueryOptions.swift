@@ -3,8 +3,9 @@
 /// every setting (`lore eval` sweeps them over one build).
 public struct QueryOptions: Equatable, Sendable {
     /// Largest weight of the latent cosine in the fused score. A question gets this times the
-    /// agreement of the latent and lexical layers on its best matches (see `Searcher`).
-    public var latentWeight: Float = 0.8
+    /// agreement r² of the latent and lexical layers on its best matches (see `Searcher`): with
+    /// 1, the weight is r² itself, the share of the lexical ranking the latent layer accounts for.
+    public var latentWeight: Float = 1
     /// The latent layer rescores this many passages, the best by lexical score: passages that
     /// share no term with the (expanded) question are never brought in by it alone.
     public var candidates: Int = 1000
