@@ -36,7 +36,8 @@ struct Ask: ParsableCommand {
             if let report = opened.report { printError(report.summary) }
             var took = 0.0
             let (results, searcher) = try locations.store.reading(opened.index, warn: printError) { index in
-                let searcher = Searcher(index: index, options: search.options)
+                let searcher = Searcher(index: index, options: search.options,
+                                        synonyms: Synonyms.load(corpus: locations.store.corpusPath))
                 let start = DispatchTime.now()
                 defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
                 return (try searcher.search(question, k: k), searcher)

@@ -49,3 +49,26 @@ final class SmallFolderTests: XCTestCase {
         XCTAssertLessThan(planted, 3)
     }
 }
+
+/// A user's own synonyms (`.lore-synonyms` in the notes folder) bring a note's words to a question
+/// asked in others, and the file itself is not indexed as a note.
+final class SynonymsFileTests: XCTestCase {
+    func testSynonymsFileBridgesWordsTheNotesDoNotUse() throws {
+        let s = Scratch()
+        s.write("notes/home.md", Data("# Living room\n\nThe new sofa arrives on Saturday morning.\n".utf8))
+        s.write("notes/work.md", Data("# Standup\n\nThe release slipped to Thursday.\n".utf8))
+        let args = ["-k", "3", "--json", "--related-weight", "0", "--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        func sources(_ question: String) throws -> [String] {
+            let r = try LoreProcess.run(["ask", question] + args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            return (object["results"] as! [[String: Any]]).map { ($0["source"] as! String).components(separatedBy: "/").last! }
+        }
+        XCTAssertEqual(try sources("when does the couch come"), [])
+        s.write("notes/.lore-synonyms", Data("# my words\ncouch, sofa, settee\nslip, delay\n".utf8))
+        XCTAssertEqual(try sources("when does the couch come"), ["home.md"])
+        XCTAssertEqual(try sources("delay"), ["work.md"])
+        let status = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual(status.stdout, "index is up to date: 2 passages from 2 notes\n", "the synonyms file is not a note")
+    }
+}

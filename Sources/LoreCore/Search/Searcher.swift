@@ -57,9 +57,13 @@ public final class Searcher {
     /// Candidates over which the lexical and latent layers' agreement is measured.
     static let agreementDepth = 30
 
-    public init(index: CorpusIndex, options: QueryOptions = QueryOptions()) {
+    /// The user's own synonyms (`Synonyms.load(corpus:)`), when the notes folder has them.
+    public let synonyms: Synonyms?
+
+    public init(index: CorpusIndex, options: QueryOptions = QueryOptions(), synonyms: Synonyms? = nil) {
         self.index = index
         self.options = options
+        self.synonyms = synonyms
         embedder = HashedEmbedder(config: index.config)
     }
 
@@ -78,6 +82,7 @@ public final class Searcher {
     public func hits(for question: String, k: Int) throws -> [Hit] {
         var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
         var counts = embedder.counts(query: question)
+        if let synonyms { counts = add(synonymCounts(question, synonyms), to: counts) }
         if options.relatedWeight > 0, let related = Self.related {
             counts = add(relatedCounts(question, related), to: counts)
         }
@@ -106,7 +111,7 @@ public final class Searcher {
     /// searcher each). Same hits as one by one.
     public func hits(for questions: [String], k: Int) throws -> [[Hit]] {
         guard questions.count > 1 else { return try questions.map { try hits(for: $0, k: k) } }
-        let results = concurrentMap(questions.count, state: { w in w == 0 ? self : Searcher(index: self.index, options: self.options) }) { b, searcher in
+        let results = concurrentMap(questions.count, state: { w in w == 0 ? self : Searcher(index: self.index, options: self.options, synonyms: self.synonyms) }) { b, searcher in
             Result { try searcher.hits(for: questions[b], k: k) }
         }
         return try results.map { try $0.get() }
@@ -165,20 +170,41 @@ public final class Searcher {
     /// they are: the notes' own vocabulary is the better evidence of what a word means there.
     func relatedCounts(_ question: String, _ related: RelatedWords) -> [UInt32: Float] {
         let tokens = analyzer.tokenizer.tokens(question).map(\.text)
-        func held(_ word: String) -> [UInt32] {
-            analyzer.terms(ofToken: word).map { embedder.feature($0).index }.filter { index.lexical.documentFrequency($0) > 0 }
+        // The (dimension, sign) of each term of `word` that passages hold.
+        func held(_ word: String) -> [(index: UInt32, sign: Float)] {
+            analyzer.terms(ofToken: word).map { embedder.feature($0) }.filter { index.lexical.documentFrequency($0.index) > 0 }
         }
         var concepts = tokens.filter { !analyzer.terms(ofToken: $0).isEmpty && held($0).isEmpty }
-        for (a, b) in zip(tokens, tokens.dropFirst()) where WordNet.PartOfSpeech.allCases.contains(where: {
-            !related.wordnet.lemmas(of: a + " " + b, $0).isEmpty
-        }) {
+        // A phrase WordNet knows ("time off") means more than its words only when one of them is a
+        // stop word or no passage holds it; "operating system" is already found by its two words.
+        for (a, b) in zip(tokens, tokens.dropFirst()) where [a, b].contains(where: { held($0).isEmpty })
+            && WordNet.PartOfSpeech.allCases.contains(where: { !related.wordnet.lemmas(of: a + " " + b, $0).isEmpty }) {
             concepts.append(a + " " + b)
         }
         var out: [UInt32: Float] = [:]
         for concept in concepts {
             for (w, weight) in related.of(concept) where !StopWords.english.contains(w) {
-                for f in w.split(separator: " ").flatMap({ held(String($0)) }) {
-                    out[f] = max(out[f] ?? 0, options.relatedWeight * weight)
+                for (f, sign) in w.split(separator: " ").flatMap({ held(String($0)) }) {
+                    // The largest weight a relative gets, with its dimension's sign (signed hashing).
+                    let v = options.relatedWeight * weight
+                    if abs(out[f] ?? 0) < v { out[f] = sign * v }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Hashed counts of the user's synonyms of the question's words (and two-word phrases): each
+    /// synonym counts as much as the word it stands for.
+    func synonymCounts(_ question: String, _ synonyms: Synonyms) -> [UInt32: Float] {
+        let tokens = analyzer.tokenizer.tokens(question).map(\.text)
+        let phrases = tokens + zip(tokens, tokens.dropFirst()).map { $0 + " " + $1 }
+        var out: [UInt32: Float] = [:]
+        for phrase in phrases {
+            for synonym in synonyms.of(phrase) {
+                for term in analyzer.terms(synonym) {
+                    let (f, sign) = embedder.feature(term)
+                    out[f, default: 0] += sign
                 }
             }
         }
