@@ -50,12 +50,6 @@ public struct IndexConfig: Codable, Equatable, Sendable {
 
     public var dimensions: Int { 1 << dimensionBits }
 
-    /// True when two configurations build identical vectors (weighting and latent aside).
-    func sameEmbedding(_ other: IndexConfig) -> Bool {
-        dimensionBits == other.dimensionBits && hashSeed == other.hashSeed && signedHash == other.signedHash
-            && titleBoost == other.titleBoost && maxPassageWords == other.maxPassageWords
-    }
-
     /// Checks every setting; the first that is out of range is the error.
     public func validate() throws {
         func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError("\(what)") } }

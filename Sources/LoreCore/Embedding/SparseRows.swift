@@ -9,17 +9,6 @@ public struct SparseVector: Equatable, Sendable {
     }
 
     public var isEmpty: Bool { indices.isEmpty }
-
-    /// The dot product with `other` (both with increasing indices).
-    public func dot(_ other: SparseVector) -> Float {
-        var i = 0, j = 0
-        var sum: Float = 0
-        while i < indices.count && j < other.indices.count {
-            if indices[i] == other.indices[j] { sum += values[i] * other.values[j]; i += 1; j += 1 }
-            else if indices[i] < other.indices[j] { i += 1 } else { j += 1 }
-        }
-        return sum
-    }
 }
 
 /// Many sparse vectors stored back to back (compressed sparse rows): row `i` holds entries
