@@ -26,7 +26,8 @@ public struct SearchResult: Sendable {
 
 /// Answers questions over a built index, in stages that `QueryOptions` chooses:
 ///
-/// 1. the question is embedded like the passages and scored by the lexical layer (BM25);
+/// 1. the question is embedded like the passages, with the user's synonyms of its words and the
+///    WordNet relatives of the words no passage holds, and scored by the lexical layer (BM25);
 /// 2. its best `candidates` lexical matches are rescored by fusing their lexical score (divided
 ///    by the best one) with their latent cosine, (1 - w)·lexical + w·latent;
 /// 3. Rocchio feedback moves the question towards its first `feedback.documents` answers, and
