@@ -20,8 +20,7 @@ let package = Package(
         .systemLibrary(name: "CStemmer", path: "Sources/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .target(
             name: "LoreCore",
-            dependencies: ["CBLAS", "CLAPACK", "CStemmer", .product(name: "Yams", package: "Yams")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+            dependencies: ["CBLAS", "CLAPACK", "CStemmer", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "lore",
