@@ -151,4 +151,27 @@ final class NotesInTheWildTests: XCTestCase {
                                                    text: "The quokka tail.\n- a list item\n---\n\n---\n\nThe ibex horn.")])
     }
 
+    // MARK: Numbers from outside
+
+    func testIntegerOptionsAreBounded() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nThe coffee ledger.\n")
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        for (arguments, message) in [
+            (["ask", "coffee", "-k", "9223372036854775807"] + args, "-k must be 1 to 10000"),
+            (["ask", "coffee", "-k", "0"] + args, "-k must be 1 to 10000"),
+            (["ask", "coffee", "--feedback-docs", "200"] + args, "--feedback-docs must be 0 to 100"),
+            (["bench", "--queries", "9223372036854775807"], "--queries must be 1 to 100000"),
+            (["bench", "--passages", "100,9223372036854775807"], "--passages takes sizes of 100 to 10000000, comma-separated: got 9223372036854775807"),
+        ] {
+            let r = try LoreProcess.run(arguments, timeout: 60)
+            XCTAssertEqual(r.status, 64, "\(arguments): \(r.stderr)")
+            XCTAssertEqual(r.stderr, "lore: \(message)\n")
+            XCTAssertEqual(r.stdout, "")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: s.path + "/index"), "nothing is built for a bad option")
+        let r = try LoreProcess.run(["ask", "coffee", "-k", "10000"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("The coffee ledger."), r.stdout)
+    }
 }
