@@ -36,7 +36,10 @@ struct Locations: ParsableArguments {
     @Option(help: "Folder holding the built index.")
     var index: String = "index"
 
-    var store: IndexStore { IndexStore(corpus: trimmed(corpus), index: trimmed(index)) }
+    @Flag(help: "Also index what .gitignore and .loreignore leave out, and folders such as node_modules.")
+    var noIgnore = false
+
+    var store: IndexStore { IndexStore(corpus: trimmed(corpus), index: trimmed(index), respectIgnores: !noIgnore) }
 
     private func trimmed(_ p: String) -> String {
         p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p

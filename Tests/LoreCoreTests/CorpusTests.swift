@@ -63,3 +63,40 @@ final class NoteSplitterTests: XCTestCase {
         XCTAssertFalse(FrontMatter.mayExpandAliases("a: &x 1"))
     }
 }
+
+final class IgnoreRulesTests: XCTestCase {
+    func testGitignorePatterns() {
+        let rules = IgnoreRules(base: "", text: "# comment\nbuild/\n*.log\n/top.md\ndocs/**/draft.md\n!keep.log\n[ab]?.md\n\\#hash.md\n")
+        func v(_ p: String, dir: Bool = false) -> Bool? { rules.verdict(p, isDirectory: dir) }
+        XCTAssertEqual(v("build", dir: true), true)
+        XCTAssertNil(v("build"), "build/ names folders only")
+        XCTAssertEqual(v("x/build", dir: true), true)
+        XCTAssertEqual(v("a/b/c.log"), true)
+        XCTAssertEqual(v("keep.log"), false)
+        XCTAssertEqual(v("top.md"), true)
+        XCTAssertNil(v("sub/top.md"))
+        XCTAssertEqual(v("docs/draft.md"), true)
+        XCTAssertEqual(v("docs/a/b/draft.md"), true)
+        XCTAssertNil(v("other/docs/draft.md"))
+        XCTAssertEqual(v("a1.md"), true)
+        XCTAssertNil(v("c1.md"))
+        XCTAssertEqual(v("#hash.md"), true)
+        let nested = IgnoreRules(base: "sub", text: "local.md\n/only.md\n")
+        XCTAssertEqual(nested.verdict("sub/x/local.md", isDirectory: false), true)
+        XCTAssertEqual(nested.verdict("sub/only.md", isDirectory: false), true)
+        XCTAssertNil(nested.verdict("sub/x/only.md", isDirectory: false))
+        XCTAssertNil(nested.verdict("local.md", isDirectory: false))
+    }
+
+    func testGlob() {
+        func g(_ p: String, _ n: String) -> Bool { IgnoreRules.glob(Array(p.unicodeScalars)[...], Array(n.unicodeScalars)[...]) }
+        XCTAssertTrue(g("*", "anything"))
+        XCTAssertTrue(g("a*b*c", "axxbyyc"))
+        XCTAssertFalse(g("a*b*c", "axxbyy"))
+        XCTAssertTrue(g("*.tmp.md", "scratch.tmp.md"))
+        XCTAssertTrue(g("[!a]x", "bx"))
+        XCTAssertFalse(g("[!a]x", "ax"))
+        XCTAssertTrue(g("[a-c]", "b"))
+        XCTAssertTrue(g("[", "["))
+    }
+}

@@ -151,6 +151,35 @@ final class NotesInTheWildTests: XCTestCase {
                                                    text: "The quokka tail.\n- a list item\n---\n\n---\n\nThe ibex horn.")])
     }
 
+    // MARK: Folders
+
+    func testSymlinkLoopsAreSkippedWithAWarning() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nThe walrus ledger.\n")
+        s.write("notes/sub/b.md", "# B\n\nThe walrus budget.\n")
+        XCTAssertEqual(symlink("..", s.path + "/notes/sub/loop"), 0)
+        XCTAssertEqual(symlink("self.md", s.path + "/notes/self.md"), 0)
+        assertIndexed(try index(s), added: 2, passages: 2, stderr: """
+            lore: skipped self.md: symbolic link loop
+            lore: skipped sub/loop: symbolic link loop
+
+            """)
+        XCTAssertEqual(try hits("walrus", s).map(\.source).sorted(), ["a.md", "sub/b.md"])
+    }
+
+    func testUnreadableFolderIsSkippedWithAWarning() throws {
+        if getuid() == 0 {
+            throw XCTSkip("running as root, which reads a folder of mode 000 anyway: nothing to test")
+        }
+        let s = Scratch()
+        s.write("notes/a.md", "# A\n\nThe walrus ledger.\n")
+        s.write("notes/locked/b.md", "# B\n\nThe walrus budget.\n")
+        XCTAssertEqual(chmod(s.path + "/notes/locked", 0), 0)
+        defer { chmod(s.path + "/notes/locked", 0o755) }
+        assertIndexed(try index(s), added: 1, passages: 1, stderr: "lore: skipped locked: cannot read the folder (Permission denied)\n")
+        XCTAssertEqual(try hits("walrus", s).map(\.source), ["a.md"])
+    }
+
     // MARK: Numbers from outside
 
     func testIntegerOptionsAreBounded() throws {
@@ -173,5 +202,26 @@ final class NotesInTheWildTests: XCTestCase {
         let r = try LoreProcess.run(["ask", "coffee", "-k", "10000"] + args)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("The coffee ledger."), r.stdout)
+    }
+
+    // MARK: Ignore files
+
+    func testIgnoreFilesAndBuildFoldersAreHonoured() throws {
+        let s = Scratch()
+        s.write("notes/.gitignore", "# generated\nbuild/\n*.tmp.md\n/top.md\n!keep.tmp.md\n")
+        s.write("notes/.loreignore", "private\ndocs/**/draft.md\n")
+        s.write("notes/sub/.gitignore", "local.md\n")
+        let all = ["a.md", "top.md", "sub/top.md", "build/out.md", "sub/build/x.md", "scratch.tmp.md", "keep.tmp.md",
+                   "private/p.md", "docs/draft.md", "docs/a/b/draft.md", "docs/final.md", "sub/local.md",
+                   "node_modules/pkg/README.md", "__pycache__/x.md"]
+        for path in all { s.write("notes/" + path, "# Note\n\nThe walrus of \(path).\n") }
+        let kept = ["a.md", "docs/final.md", "keep.tmp.md", "sub/top.md"]
+        assertIndexed(try index(s), added: kept.count, passages: kept.count, stderr: "")
+        XCTAssertEqual(try hits("walrus", s).map(\.source).sorted(), kept)
+
+        let r = try index(s, ["--no-ignore"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, \(all.count - kept.count) added, 0 removed"), r.stdout)
+        XCTAssertEqual(try hits("walrus", s, ["--no-ignore"]).map(\.source).sorted(), all.sorted())
     }
 }

@@ -35,8 +35,8 @@ public struct IndexBuilder: Sendable {
     /// Segments an index may have before a refresh merges all but the first.
     public static let maxSegments = 8
 
-    public init(corpus: String, config: IndexConfig) {
-        self.corpus = CorpusReader(root: corpus)
+    public init(corpus: String, config: IndexConfig, respectIgnores: Bool = true) {
+        self.corpus = CorpusReader(root: corpus, respectIgnores: respectIgnores)
         self.config = config
     }
 
@@ -56,7 +56,7 @@ public struct IndexBuilder: Sendable {
     public func build(previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
         let start = DispatchTime.now()
         var report = BuildReport()
-        let files = try corpus.listFiles()
+        let files = try corpus.listFiles(warn: warn)
         guard !files.isEmpty else {
             throw LoreError("no notes in \(corpus.root.path): Lore indexes .md, .markdown and .txt files")
         }
