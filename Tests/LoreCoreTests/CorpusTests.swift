@@ -52,6 +52,13 @@ final class NoteSplitterTests: XCTestCase {
         XCTAssertEqual(split.problem?.hasPrefix("front matter of a.md ignored: not valid YAML ("), true, split.problem ?? "")
     }
 
+    func testDeepNestingIsOneLine() {
+        let note = "---\ntitle: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n---\nbody"
+        let split = NoteSplitter().passages(of: note, source: "deep.md")
+        XCTAssertEqual(split.problem, "front matter of deep.md ignored: not valid YAML (nested more than 1000 levels deep at line 2)")
+        XCTAssertEqual(split.passages.map(\.text), ["body"])
+    }
+
     func testLinesEndAtLFCRLFAndCR() {
         XCTAssertEqual(NoteSplitter.lines("a\r\nb\rc\n\r\nd"), ["a", "b", "c", "", "d"])
         XCTAssertEqual(NoteSplitter.lines("é\r\n"), ["é", ""])

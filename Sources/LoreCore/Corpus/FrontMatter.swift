@@ -120,7 +120,9 @@ public struct FrontMatter: Equatable, Sendable {
         let oneLine = { (s: String) in s.split(whereSeparator: \.isNewline).joined(separator: " ") }
         switch error as? YamlError {
         case .scanner(_, let problem, let mark, _)?, .parser(_, let problem, let mark, _)?, .composer(_, let problem, let mark, _)?:
-            return "\(oneLine(problem)) at line \(mark.line + 1)"
+            // libyaml stops at 1000 levels of nesting, and says how to raise the limit.
+            let what = problem.hasPrefix("Maximum nesting level") ? "nested more than 1000 levels deep" : oneLine(problem)
+            return "\(what) at line \(mark.line + 1)"
         case .reader(let problem, _, _, _)?:
             return oneLine(problem)
         case .duplicatedKeysInMapping?:
