@@ -14,7 +14,10 @@ struct Ask: ParsableCommand {
     @Argument(help: "The question, in plain language.")
     var question: String
 
-    @Option(name: .short, help: "How many passages to show.")
+    /// The most passages one answer shows.
+    static let maxK = 10_000
+
+    @Option(name: .short, help: "How many passages to show (1 to \(Ask.maxK)).")
     var k: Int = 5
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -26,12 +29,15 @@ struct Ask: ParsableCommand {
 
     @OptionGroup(title: "Search settings (this question only)") var search: SearchOptions
 
+    func validate() throws {
+        guard (1...Self.maxK).contains(k) else { throw ValidationError("-k must be 1 to \(Self.maxK)") }
+    }
+
     func run() throws {
         try reportingErrors {
             guard question.contains(where: { !$0.isWhitespace }) else {
                 throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
             }
-            guard k > 0 else { throw LoreError("-k must be at least 1") }
             let opened = try locations.store.open(overrides: schema.apply, warn: printError)
             if let report = opened.report { printError(report.summary) }
             var took = 0.0

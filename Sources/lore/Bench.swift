@@ -37,15 +37,26 @@ struct Bench: ParsableCommand {
 
     @OptionGroup(title: "Index settings") var schema: SchemaOptions
 
+    /// Bounds of `--passages` sizes and `--queries`.
+    static let sizeRange = 100...10_000_000, maxQueries = 100_000
+
+    func validate() throws {
+        _ = try parsedSizes()
+        guard (1...Self.maxQueries).contains(queries) else { throw ValidationError("--queries must be 1 to \(Self.maxQueries)") }
+    }
+
+    private func parsedSizes() throws -> [Int] {
+        try passages.split(separator: ",").map { s -> Int in
+            guard let n = Int(s.trimmingCharacters(in: .whitespaces)), Self.sizeRange.contains(n) else {
+                throw ValidationError("--passages takes sizes of \(Self.sizeRange.lowerBound) to \(Self.sizeRange.upperBound), comma-separated: got \(s)")
+            }
+            return n
+        }
+    }
+
     func run() throws {
         try reportingErrors {
-            let sizes = try passages.split(separator: ",").map { s -> Int in
-                guard let n = Int(s.trimmingCharacters(in: .whitespaces)), n >= 100 else {
-                    throw LoreError("--passages takes sizes of at least 100, comma-separated: got \(s)")
-                }
-                return n
-            }
-            guard queries > 0 else { throw LoreError("--queries must be at least 1") }
+            let sizes = try parsedSizes()
             if refresh { return try runRefresh(sizes) }
             var figures: [BenchmarkResult] = []
             if sizes.count == 1 {

@@ -9,6 +9,23 @@ struct Lore: ParsableCommand {
         abstract: "Ask your notes questions: local semantic search over a folder of Markdown.",
         subcommands: [Ask.self, IndexCommand.self, Watch.self, Eval.self, Bench.self]
     )
+
+    /// Parses and runs the command. A bad option or argument (out of range, unknown, missing)
+    /// is one line on stderr, like every other error of lore, and exit code 64; help and
+    /// other errors go through ArgumentParser as usual.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+                printError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where the notes and the index live.
@@ -19,7 +36,10 @@ struct Locations: ParsableArguments {
     @Option(help: "Folder holding the built index.")
     var index: String = "index"
 
-    var store: IndexStore { IndexStore(corpus: trimmed(corpus), index: trimmed(index)) }
+    @Flag(help: "Also index what .gitignore and .loreignore leave out, and folders such as node_modules.")
+    var noIgnore = false
+
+    var store: IndexStore { IndexStore(corpus: trimmed(corpus), index: trimmed(index), respectIgnores: !noIgnore) }
 
     private func trimmed(_ p: String) -> String {
         p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p

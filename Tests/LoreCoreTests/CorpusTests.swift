@@ -20,7 +20,9 @@ final class NoteSplitterTests: XCTestCase {
         # not a heading
         ```
         """
-        let (passages, matter) = try NoteSplitter().passages(of: note, source: "stories/routing.md")
+        let split = NoteSplitter().passages(of: note, source: "stories/routing.md")
+        let (passages, matter) = (split.passages, split.matter)
+        XCTAssertNil(split.problem)
         XCTAssertEqual(matter, FrontMatter(title: "Routing", kind: "story", domain: nil, tags: ["llm", "cost"]))
         XCTAssertEqual(passages, [
             Passage(source: "stories/routing.md", firstLine: 9, lastLine: 9, title: "Routing › Situation", text: "A choice between two models."),
@@ -32,19 +34,76 @@ final class NoteSplitterTests: XCTestCase {
     func testLongSectionsSplitBetweenParagraphs() throws {
         let paragraph = Array(repeating: "word", count: 40).joined(separator: " ")
         let note = "# Long\n\n" + Array(repeating: paragraph, count: 5).joined(separator: "\n\n")
-        let passages = try NoteSplitter(maxWords: 100).passages(of: note, source: "long.md").passages
+        let passages = NoteSplitter(maxWords: 100).passages(of: note, source: "long.md").passages
         XCTAssertEqual(passages.map(\.firstLine), [3, 7, 11])
         XCTAssertEqual(passages.map(\.lastLine), [5, 9, 11])
         XCTAssertEqual(passages.map(\.title), ["Long", "Long", "Long"])
     }
 
     func testPlainTextHasNoHeadings() throws {
-        let passages = try NoteSplitter().passages(of: "# just text\nsecond line", source: "notes/plain-notes.txt").passages
+        let passages = NoteSplitter().passages(of: "# just text\nsecond line", source: "notes/plain-notes.txt").passages
         XCTAssertEqual(passages, [Passage(source: "notes/plain-notes.txt", firstLine: 1, lastLine: 2, title: "plain notes",
                                           text: "# just text\nsecond line")])
     }
 
-    func testBadYAMLIsAnError() {
-        XCTAssertThrowsError(try NoteSplitter().passages(of: "---\ntitle: [unclosed\n---\nbody", source: "a.md"))
+    func testBadYAMLIsIgnoredAndTheBodyKept() {
+        let split = NoteSplitter().passages(of: "---\ntitle: [unclosed\n---\nbody", source: "a.md")
+        XCTAssertEqual(split.passages, [Passage(source: "a.md", firstLine: 4, lastLine: 4, title: "a", text: "body")])
+        XCTAssertEqual(split.problem?.hasPrefix("front matter of a.md ignored: not valid YAML ("), true, split.problem ?? "")
+    }
+
+    func testDeepNestingIsOneLine() {
+        let note = "---\ntitle: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n---\nbody"
+        let split = NoteSplitter().passages(of: note, source: "deep.md")
+        XCTAssertEqual(split.problem, "front matter of deep.md ignored: not valid YAML (nested more than 1000 levels deep at line 2)")
+        XCTAssertEqual(split.passages.map(\.text), ["body"])
+    }
+
+    func testLinesEndAtLFCRLFAndCR() {
+        XCTAssertEqual(NoteSplitter.lines("a\r\nb\rc\n\r\nd"), ["a", "b", "c", "", "d"])
+        XCTAssertEqual(NoteSplitter.lines("é\r\n"), ["é", ""])
+    }
+
+    func testAnchorsWithAliasesAreFlagged() {
+        XCTAssertTrue(FrontMatter.mayExpandAliases("a: &x [1]\nb: [*x]"))
+        XCTAssertFalse(FrontMatter.mayExpandAliases("title: Q&A on R&D\ntags: [b*c]"))
+        XCTAssertFalse(FrontMatter.mayExpandAliases("a: &x 1"))
+    }
+}
+
+final class IgnoreRulesTests: XCTestCase {
+    func testGitignorePatterns() {
+        let rules = IgnoreRules(base: "", text: "# comment\nbuild/\n*.log\n/top.md\ndocs/**/draft.md\n!keep.log\n[ab]?.md\n\\#hash.md\n")
+        func v(_ p: String, dir: Bool = false) -> Bool? { rules.verdict(p, isDirectory: dir) }
+        XCTAssertEqual(v("build", dir: true), true)
+        XCTAssertNil(v("build"), "build/ names folders only")
+        XCTAssertEqual(v("x/build", dir: true), true)
+        XCTAssertEqual(v("a/b/c.log"), true)
+        XCTAssertEqual(v("keep.log"), false)
+        XCTAssertEqual(v("top.md"), true)
+        XCTAssertNil(v("sub/top.md"))
+        XCTAssertEqual(v("docs/draft.md"), true)
+        XCTAssertEqual(v("docs/a/b/draft.md"), true)
+        XCTAssertNil(v("other/docs/draft.md"))
+        XCTAssertEqual(v("a1.md"), true)
+        XCTAssertNil(v("c1.md"))
+        XCTAssertEqual(v("#hash.md"), true)
+        let nested = IgnoreRules(base: "sub", text: "local.md\n/only.md\n")
+        XCTAssertEqual(nested.verdict("sub/x/local.md", isDirectory: false), true)
+        XCTAssertEqual(nested.verdict("sub/only.md", isDirectory: false), true)
+        XCTAssertNil(nested.verdict("sub/x/only.md", isDirectory: false))
+        XCTAssertNil(nested.verdict("local.md", isDirectory: false))
+    }
+
+    func testGlob() {
+        func g(_ p: String, _ n: String) -> Bool { IgnoreRules.glob(Array(p.unicodeScalars)[...], Array(n.unicodeScalars)[...]) }
+        XCTAssertTrue(g("*", "anything"))
+        XCTAssertTrue(g("a*b*c", "axxbyyc"))
+        XCTAssertFalse(g("a*b*c", "axxbyy"))
+        XCTAssertTrue(g("*.tmp.md", "scratch.tmp.md"))
+        XCTAssertTrue(g("[!a]x", "bx"))
+        XCTAssertFalse(g("[!a]x", "ax"))
+        XCTAssertTrue(g("[a-c]", "b"))
+        XCTAssertTrue(g("[", "["))
     }
 }

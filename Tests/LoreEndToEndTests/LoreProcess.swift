@@ -13,8 +13,10 @@ struct LoreProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The `lore` executable beside the test bundle in the build folder.
+    /// The `lore` executable beside the test bundle in the build folder, or `LORE_EXECUTABLE`
+    /// when set (to run the tests against another build).
     static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["LORE_EXECUTABLE"] { return URL(fileURLWithPath: path) }
         var dir = Bundle.main.bundleURL
         for _ in 0..<3 {
             let candidate = dir.appendingPathComponent("lore")
@@ -25,7 +27,8 @@ struct LoreProcess {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                    timeout: Double? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -43,6 +46,11 @@ struct LoreProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // A run that takes longer than `timeout` seconds is killed (and fails on its status).
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { kill(pid, SIGKILL) } }
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try err.close()

@@ -11,51 +11,112 @@ public struct NoteFile: Equatable, Sendable {
 
 /// Finds and reads the notes under a corpus folder: `.md`, `.markdown` and `.txt` files, in
 /// byte order of their relative paths (so every build sees the same passage order). Hidden files
-/// and folders are ignored.
+/// and folders are ignored; so are, unless `respectIgnores` is false, what `.gitignore` and
+/// `.loreignore` files in the folder and its subfolders name (see `IgnoreRules`) and the folders
+/// of `ignoredFolders`.
 public struct CorpusReader: Sendable {
     public static let extensions: Set<String> = ["md", "markdown", "txt"]
     public let root: URL
+    /// Honour ignore files and skip `ignoredFolders` (false: `--no-ignore`).
+    public let respectIgnores: Bool
 
-    public init(root: String) {
+    public init(root: String, respectIgnores: Bool = true) {
         self.root = URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL
+        self.respectIgnores = respectIgnores
     }
 
-    /// The notes under the folder, sorted by path. Throws when the folder is missing.
-    public func listFiles() throws -> [NoteFile] {
+    /// Folders left out by default, wherever they are (with `respectIgnores`): they hold other
+    /// people's files, not notes. Hidden files and folders (`.git`, `.venv`, …) are always left out.
+    public static let ignoredFolders: Set<String> = ["node_modules", "bower_components", "__pycache__"]
+
+    /// The notes under the folder, sorted by path. Throws when the folder itself is missing or
+    /// unreadable; a subfolder that cannot be read and a symbolic link that leads back into a
+    /// folder being walked are passed to `warn` (one line naming them) and left out.
+    public func listFiles(warn: (String) -> Void = { _ in }) throws -> [NoteFile] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
             throw LoreError("corpus folder not found: \(root.path)")
         }
         guard isDirectory.boolValue else { throw LoreError("corpus is not a folder: \(root.path)") }
+        var st = stat()
+        guard stat(root.path, &st) == 0 else {
+            throw LoreError("cannot read folder \(root.path): \(String(cString: strerror(errno)))")
+        }
         var files: [NoteFile] = []
-        try walk(root.path, relative: "", into: &files)
+        try walk(root.path, relative: "", ancestors: [FolderID(st)], rules: [], into: &files, warn: warn)
         files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return files
     }
 
-    private func walk(_ dir: String, relative: String, into files: inout [NoteFile]) throws {
+    /// A folder's identity on disk: the same folder reached again through a link has the same one.
+    struct FolderID: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ st: stat) {
+            device = UInt64(st.st_dev)
+            inode = UInt64(st.st_ino)
+        }
+    }
+
+    private func walk(_ dir: String, relative: String, ancestors: [FolderID], rules: [IgnoreRules],
+                      into files: inout [NoteFile], warn: (String) -> Void) throws {
         guard let handle = opendir(dir) else {
-            throw LoreError("cannot read folder \(dir): \(String(cString: strerror(errno)))")
+            let why = String(cString: strerror(errno))
+            if relative.isEmpty { throw LoreError("cannot read folder \(dir): \(why)") }
+            warn("skipped \(relative): cannot read the folder (\(why))")
+            return
         }
         defer { closedir(handle) }
         let fd = dirfd(handle)
-        var subfolders: [(String, String)] = []
+        var names: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard !name.hasPrefix(".") else { continue }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        // Byte order, so warnings and the walk come out the same on every run.
+        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var rules = rules
+        if respectIgnores {
+            for file in [".gitignore", ".loreignore"] {
+                if let data = FileManager.default.contents(atPath: dir + "/" + file), let text = String(data: data, encoding: .utf8) {
+                    rules.append(IgnoreRules(base: relative, text: text))
+                }
+            }
+        }
+        func ignored(_ rel: String, isDirectory: Bool) -> Bool {
+            guard respectIgnores else { return false }
+            var verdict = false
+            for r in rules { if let v = r.verdict(rel, isDirectory: isDirectory) { verdict = v } }
+            return verdict
+        }
+        var subfolders: [(String, String, FolderID)] = []
+        for name in names {
             let rel = relative.isEmpty ? name : relative + "/" + name
+            let isNote = name.contains(".") && name.split(separator: ".").last.map { Self.extensions.contains($0.lowercased()) } == true
             var st = stat()
-            guard fstatat(fd, name, &st, 0) == 0 else { continue }
+            guard fstatat(fd, name, &st, 0) == 0 else {
+                let code = errno
+                if code == ELOOP { warn("skipped \(rel): symbolic link loop") }
+                else if isNote { warn("skipped \(rel): cannot read it (\(String(cString: strerror(code))))") }
+                continue
+            }
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                subfolders.append((dir + "/" + name, rel))
-            } else if (st.st_mode & S_IFMT) == S_IFREG,
-                      let ext = name.split(separator: ".").last, name.contains("."),
-                      Self.extensions.contains(ext.lowercased()) {
+                if respectIgnores && Self.ignoredFolders.contains(name) { continue }
+                if ignored(rel, isDirectory: true) { continue }
+                let id = FolderID(st)
+                if ancestors.contains(id) {
+                    warn("skipped \(rel): symbolic link loop")
+                    continue
+                }
+                subfolders.append((dir + "/" + name, rel, id))
+            } else if (st.st_mode & S_IFMT) == S_IFREG, isNote, !ignored(rel, isDirectory: false) {
                 let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
                 files.append(NoteFile(path: rel, size: Int64(st.st_size), mtimeNanos: mtime))
             }
         }
-        for (full, rel) in subfolders { try walk(full, relative: rel, into: &files) }
+        for (full, rel, id) in subfolders {
+            try walk(full, relative: rel, ancestors: ancestors + [id], rules: rules, into: &files, warn: warn)
+        }
     }
 
     /// The text of a note, or an error saying why it cannot be indexed (unreadable, binary,

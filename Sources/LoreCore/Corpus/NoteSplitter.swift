@@ -1,34 +1,102 @@
-/// Cuts a note into passages: Markdown at its headings (ATX `#` headings outside code fences),
-/// keeping the heading path as the passage title; sections longer than `maxWords` at paragraph
-/// boundaries. Plain text (`.txt`) has no headings and is cut at paragraphs only.
+/// Cuts a note into passages: Markdown at its headings (ATX `#` headings and Setext headings,
+/// a line of `===` or `---` under a paragraph, outside code fences), keeping the heading path as
+/// the passage title; sections longer than `maxWords` at paragraph boundaries. Plain text (`.txt`)
+/// has no headings and is cut at paragraphs only. Lines end at `\n`, `\r\n` or a lone `\r`.
 public struct NoteSplitter: Sendable {
     /// Sections longer than this many words are cut between paragraphs.
     public var maxWords: Int
 
     public init(maxWords: Int = 220) { self.maxWords = maxWords }
 
-    /// The passages of one note, plus its front matter's tags (indexed with the note).
-    public func passages(of text: String, source: String) throws -> (passages: [Passage], matter: FrontMatter) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.last == "\r" ? line.dropLast() : line
-        }
+    /// What a note gives: its passages, its front matter (tags are indexed with the note), and
+    /// one line naming the note when part of its front matter was left out.
+    public struct Split: Sendable {
+        public var passages: [Passage]
+        public var matter: FrontMatter
+        public var problem: String?
+    }
+
+    /// The passages of one note. The root of every title is the front matter's title, else the
+    /// note's only `#` heading when nothing comes before it, else the file name; a heading of
+    /// level L replaces those of level L and deeper in the path. A note with headings or front
+    /// matter but no other text is one passage of its title, headings and tags.
+    public func passages(of text: String, source: String) -> Split {
+        let lines = Self.lines(text)
         let isMarkdown = !source.lowercased().hasSuffix(".txt")
-        var (matter, bodyStart) = isMarkdown ? try FrontMatter.parse(lines: lines) : (FrontMatter(), 0)
-        let fileTitle = Self.fileTitle(source)
-        var root = matter.title ?? fileTitle
-        var headings: [(level: Int, text: String)] = []
+        let front = isMarkdown ? FrontMatter.parse(lines: lines, source: source) : FrontMatter.Parsed()
+        var matter = front.matter
+        let bodyStart = front.bodyStart
+        let headings = isMarkdown ? Self.headings(lines, from: bodyStart) : []
+        var root = matter.title ?? Self.fileTitle(source)
+        let topLevel = headings.filter { $0.level == 1 }
+        if matter.title == nil, topLevel.count == 1, let first = headings.first, first.level == 1,
+           lines[bodyStart..<first.line].allSatisfy(Self.isBlank) {
+            root = first.text
+        }
+        var path: [Heading] = []
         var out: [Passage] = []
         var sectionStart = bodyStart
-        var fence: Substring? = nil
 
         func flush(upTo end: Int) {
-            var path = headings.map(\.text)
-            if path.first != root { path.insert(root, at: 0) }
-            appendSection(lines: lines, from: sectionStart, to: end, title: path.joined(separator: " › "),
+            var titles = path.map(\.text)
+            if titles.first != root { titles.insert(root, at: 0) }
+            appendSection(lines: lines, from: sectionStart, to: end, title: titles.joined(separator: " › "),
                           source: source, into: &out)
         }
+        for heading in headings {
+            flush(upTo: heading.line)
+            path.removeAll { $0.level >= heading.level }
+            path.append(heading)
+            sectionStart = heading.next
+        }
+        flush(upTo: lines.count)
+        if out.isEmpty, front.present || !headings.isEmpty,
+           let last = lines.indices.last(where: { !Self.isBlank(lines[$0]) }) {
+            var text = [root]
+            for h in headings where !text.contains(h.text) { text.append(h.text) }
+            if !matter.tags.isEmpty { text.append(matter.tags.joined(separator: ", ")) }
+            out.append(Passage(source: source, firstLine: 1, lastLine: last + 1, title: root, text: text.joined(separator: "\n")))
+        }
+        if matter.title == nil { matter.title = root }
+        return Split(passages: out, matter: matter, problem: front.problem)
+    }
 
-        for i in bodyStart..<lines.count {
+    /// The lines of a text, without their ends: `\n`, `\r\n` (one Character in Swift, so
+    /// splitting on `"\n"` misses it) and a lone `\r` each end a line.
+    static func lines(_ text: String) -> [Substring] {
+        var out: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            guard b == 10 || b == 13 else { i = utf8.index(after: i); continue }
+            out.append(text[start..<i])
+            i = utf8.index(after: i)
+            if b == 13, i != utf8.endIndex, utf8[i] == 10 { i = utf8.index(after: i) }
+            start = i
+        }
+        out.append(text[start..<utf8.endIndex])
+        return out
+    }
+
+    /// A heading: the line it starts on, the line after it, its level and text.
+    struct Heading: Equatable {
+        var line: Int
+        var next: Int
+        var level: Int
+        var text: String
+    }
+
+    /// The headings of lines `from...` (0-based), outside code fences: ATX (`## Result`) and
+    /// Setext (a paragraph underlined with `===` for level 1 or `---` for level 2). A line of
+    /// dashes after a blank line, or under a list item or quote, is a rule, not a heading.
+    static func headings(_ lines: [Substring], from: Int) -> [Heading] {
+        var out: [Heading] = []
+        var fence: Substring? = nil
+        var paragraph: Int? = nil
+        var plainParagraph = false
+        for i in from..<lines.count {
             let line = lines[i]
             let trimmed = line.drop(while: { $0 == " " })
             if let open = fence {
@@ -37,18 +105,51 @@ public struct NoteSplitter: Sendable {
             }
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 fence = trimmed.prefix(3)
+                paragraph = nil
                 continue
             }
-            guard isMarkdown, let (level, heading) = Self.atxHeading(line) else { continue }
-            flush(upTo: i)
-            if level == 1 && matter.title == nil && headings.isEmpty && out.isEmpty { root = heading }
-            headings.removeAll { $0.level >= level }
-            headings.append((level, heading))
-            sectionStart = i + 1
+            if isBlank(line) { paragraph = nil; continue }
+            if let (level, text) = atxHeading(line) {
+                out.append(Heading(line: i, next: i + 1, level: level, text: text))
+                paragraph = nil
+                continue
+            }
+            if let level = setextLevel(line) {
+                if let first = paragraph, plainParagraph {
+                    let text = lines[first..<i].map { $0.trimmingCharacters() }.joined(separator: " ")
+                    out.append(Heading(line: first, next: i + 1, level: level, text: text))
+                }
+                paragraph = nil
+                continue
+            }
+            if paragraph == nil {
+                paragraph = i
+                plainParagraph = line.count - trimmed.count < 4
+            }
+            if startsBlock(trimmed) { plainParagraph = false }
         }
-        flush(upTo: lines.count)
-        if matter.title == nil { matter.title = root }
-        return (out, matter)
+        return out
+    }
+
+    /// 1 for a Setext underline of `=`, 2 for one of `-` (up to 3 spaces before, spaces after).
+    static func setextLevel(_ line: Substring) -> Int? {
+        let indent = line.prefix(while: { $0 == " " }).count
+        guard indent < 4 else { return nil }
+        let rest = line.dropFirst(indent).trimmingTrailingSpace()
+        guard let c = rest.first, c == "=" || c == "-", rest.allSatisfy({ $0 == c }) else { return nil }
+        return c == "=" ? 1 : 2
+    }
+
+    /// True when a line (without its indent) opens a list item, a quote or a table row, which a
+    /// Setext underline does not turn into a heading.
+    static func startsBlock(_ line: Substring) -> Bool {
+        if let c = line.first, "-*+".contains(c), line.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? true { return true }
+        if line.first == ">" || line.first == "|" { return true }
+        let digits = line.prefix(while: { $0.isASCII && $0.isNumber })
+        if !digits.isEmpty, digits.count <= 9, let after = line.dropFirst(digits.count).first, after == "." || after == ")" {
+            return true
+        }
+        return false
     }
 
     /// Appends the passages of lines `from..<to` (0-based): one per section, or several when the

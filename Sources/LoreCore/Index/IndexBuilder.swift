@@ -6,7 +6,7 @@ public struct BuildReport: Sendable {
     public var passagesEmbedded = 0
     public var passages = 0
     public var milliseconds = 0.0
-    /// Notes that could not be indexed (binary, not UTF-8, empty, bad YAML).
+    /// Notes that could not be indexed (binary, not UTF-8, empty).
     public var skipped = 0
 
     public var isNoOp: Bool { added == 0 && changed == 0 && removed == 0 }
@@ -35,8 +35,8 @@ public struct IndexBuilder: Sendable {
     /// Segments an index may have before a refresh merges all but the first.
     public static let maxSegments = 8
 
-    public init(corpus: String, config: IndexConfig) {
-        self.corpus = CorpusReader(root: corpus)
+    public init(corpus: String, config: IndexConfig, respectIgnores: Bool = true) {
+        self.corpus = CorpusReader(root: corpus, respectIgnores: respectIgnores)
         self.config = config
     }
 
@@ -56,7 +56,7 @@ public struct IndexBuilder: Sendable {
     public func build(previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
         let start = DispatchTime.now()
         var report = BuildReport()
-        let files = try corpus.listFiles()
+        let files = try corpus.listFiles(warn: warn)
         guard !files.isEmpty else {
             throw LoreError("no notes in \(corpus.root.path): Lore indexes .md, .markdown and .txt files")
         }
@@ -96,7 +96,8 @@ public struct IndexBuilder: Sendable {
                                              firstPassage: base + passages.count, passageCount: 0))
                 if let before { report.changed += 1; removed.append(before.slots) }
                 else { report.added += 1 }
-            case .embedded(let hash, let split, let tags, let rows)?:
+            case .embedded(let hash, let split, let tags, let rows, let problem)?:
+                if let problem { warn(problem) }
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
                                              firstPassage: base + passages.count, passageCount: split.count))
                 for p in split { passages.append(p, tags: tags) }
@@ -285,7 +286,8 @@ public struct IndexBuilder: Sendable {
         case unchanged
         /// Not indexable: the warning, and the content hash when the bytes could be read.
         case skipped(String, UInt64)
-        case embedded(UInt64, [Passage], String, SparseRows)
+        /// Read, split and embedded; with one line saying what of the note was left out, if any.
+        case embedded(UInt64, [Passage], String, SparseRows, String?)
     }
 
     /// Reads, splits and embeds `files` on all cores; results in the order of `files`.
@@ -302,16 +304,13 @@ public struct IndexBuilder: Sendable {
         do { (text, bytes) = try corpus.readText(file) } catch { return .skipped("\(error)", 0) }
         let hash = checksum64(bytes)
         if let previous, previous.contentHash == hash { return .unchanged }
-        let split: (passages: [Passage], matter: FrontMatter)
-        do { split = try splitter.passages(of: text, source: file.path) } catch {
-            return .skipped("skipped \(file.path): \(error)", hash)
-        }
+        let split = splitter.passages(of: text, source: file.path)
         let tags = split.matter.tags.joined(separator: " ")
         var rows = SparseRows()
         for p in split.passages {
             rows.append(embedder.counts(title: p.title, body: tags.isEmpty ? p.text : p.text + "\n" + tags))
         }
-        return .embedded(hash, split.passages, tags, rows)
+        return .embedded(hash, split.passages, tags, rows, split.problem)
     }
 
 }

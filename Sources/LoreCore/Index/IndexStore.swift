@@ -6,10 +6,14 @@ import Foundation
 public struct IndexStore {
     public let corpusPath: String
     public let indexPath: String
+    /// Honour `.gitignore` and `.loreignore` and skip folders such as `node_modules` (false:
+    /// `--no-ignore`). Not stored with the index: every command that reads the notes takes it.
+    public let respectIgnores: Bool
 
-    public init(corpus: String, index: String) {
+    public init(corpus: String, index: String, respectIgnores: Bool = true) {
         corpusPath = corpus
         indexPath = index
+        self.respectIgnores = respectIgnores
     }
 
     /// The result of `open`: the index and, when it had to be built first, what was done and why.
@@ -38,7 +42,7 @@ public struct IndexStore {
         let corpusExists = FileManager.default.fileExists(atPath: corpusPath)
         if let existing {
             if !corpusExists { return Opened(index: existing, reason: nil, report: nil) }
-            if config == existing.config, try !IndexBuilder(corpus: corpusPath, config: config).isStale(existing) {
+            if config == existing.config, try !IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores).isStale(existing) {
                 return Opened(index: existing, reason: nil, report: nil)
             }
         }
@@ -82,7 +86,7 @@ public struct IndexStore {
         try FileManager.default.createDirectory(atPath: indexPath, withIntermediateDirectories: true)
         return try withLock {
             let start = DispatchTime.now().uptimeNanoseconds
-            var (index, report) = try IndexBuilder(corpus: corpusPath, config: config).build(previous: previous, warn: warn)
+            var (index, report) = try IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores).build(previous: previous, warn: warn)
             // Files left by a writer killed before its commit are removed by this commit.
             index = try IndexFile.write(index, to: indexPath)
             // The time reported covers the whole refresh: reading, embedding, deriving, writing.

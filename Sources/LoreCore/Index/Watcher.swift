@@ -20,7 +20,7 @@ public struct Watcher {
     /// Each refresh's summary goes to `report`; skipped notes and errors to `warn` (an error, such
     /// as a vanished corpus folder, is reported and watching goes on).
     public func run(shouldStop: () -> Bool, report: (String) -> Void, warn: (String) -> Void) {
-        let reader = CorpusReader(root: store.corpusPath)
+        let reader = CorpusReader(root: store.corpusPath, respectIgnores: store.respectIgnores)
         var indexed: [NoteFile]? = nil
         var seen: [NoteFile]? = nil
         var seenSince = Date()
