@@ -59,6 +59,8 @@ struct Ask: ParsableCommand {
                 let highlighter = color ? Highlighter(question: question, analyzer: searcher.analyzer) : nil
                 print(Output.text(results: results, corpus: corpus, highlighter: highlighter), terminator: "")
             }
+            // As grep and ripgrep: 1 when nothing answers, so scripts can tell.
+            if results.isEmpty { throw ExitCode(1) }
         }
     }
 }

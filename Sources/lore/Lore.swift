@@ -7,6 +7,11 @@ struct Lore: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lore",
         abstract: "Ask your notes questions: local semantic search over a folder of Markdown.",
+        discussion: """
+        Exit codes, as ripgrep's: 0 when passages answer, 1 when none does (lore ask), 2 on an error,
+        64 for a bad option or argument.
+        """,
+        version: "0.3.0",
         subcommands: [Ask.self, IndexCommand.self, Watch.self, Eval.self, Bench.self]
     )
 
@@ -52,7 +57,7 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw error
     } catch {
         printError("\(error)")
-        throw ExitCode(1)
+        throw ExitCode(2)
     }
 }
 

@@ -31,7 +31,8 @@ enum Output {
                            lines: [$0.passage.firstLine, $0.passage.lastLine], title: $0.passage.title, text: $0.passage.text)
             })
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted keys: the same order on every run, for scripts that compare outputs.
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return String(decoding: try! encoder.encode(answer), as: UTF8.self)
     }
 

@@ -4,7 +4,7 @@ import XCTest
 /// Bad input gets one clear line on stderr and a non-zero exit, never a crash.
 final class BadInputTests: XCTestCase {
     private func assertFails(_ r: LoreProcess.Outcome, message: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(r.status, 1, r.stderr, file: file, line: line)
+        XCTAssertEqual(r.status, 2, r.stderr, file: file, line: line)
         XCTAssertEqual(r.stdout, "", file: file, line: line)
         XCTAssertEqual(r.stderr, "lore: \(message)\n", file: file, line: line)
     }
@@ -67,7 +67,7 @@ final class BadInputTests: XCTestCase {
         let s = Scratch()
         s.write("notes/binary.md", Data([0, 1, 2, 3]))
         let r = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stderr, "lore: skipped binary.md: binary file\nlore: no text to index in \(s.path)/notes: every note was skipped or empty\n")
     }
 
@@ -94,7 +94,7 @@ final class BadInputTests: XCTestCase {
         let data = try Data(contentsOf: URL(fileURLWithPath: idx))
         try data.prefix(100).write(to: URL(fileURLWithPath: idx))
         let r = try LoreProcess.run(["ask", "narwhal", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.hasPrefix("lore: index \(idx) is damaged ("), r.stderr)
         XCTAssertTrue(r.stderr.hasSuffix("run `lore index --rebuild` to build it again\n"), r.stderr)
     }
@@ -119,7 +119,7 @@ final class BadInputTests: XCTestCase {
         try data.write(to: URL(fileURLWithPath: path))
 
         let gone = try LoreProcess.run(["ask", "narwhal", "--corpus", s.path + "/gone", "--index", index])
-        XCTAssertEqual(gone.status, 1)
+        XCTAssertEqual(gone.status, 2)
         XCTAssertTrue(gone.stderr.hasPrefix("lore: index \(path) is damaged (postings of dimension "), gone.stderr)
         XCTAssertTrue(gone.stderr.hasSuffix("run `lore index --rebuild` to build it again\n"), gone.stderr)
         XCTAssertEqual(gone.stdout, "")

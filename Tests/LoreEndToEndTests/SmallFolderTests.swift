@@ -60,7 +60,7 @@ final class SynonymsFileTests: XCTestCase {
         let args = ["-k", "3", "--json", "--related-weight", "0", "--corpus", s.path + "/notes", "--index", s.path + "/index"]
         func sources(_ question: String) throws -> [String] {
             let r = try LoreProcess.run(["ask", question] + args)
-            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.status, r.stdout.contains("\"rank\"") ? 0 : 1, r.stderr)
             let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
             return (object["results"] as! [[String: Any]]).map { ($0["source"] as! String).components(separatedBy: "/").last! }
         }
@@ -70,5 +70,30 @@ final class SynonymsFileTests: XCTestCase {
         XCTAssertEqual(try sources("delay"), ["work.md"])
         let status = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
         XCTAssertEqual(status.stdout, "index is up to date: 2 passages from 2 notes\n", "the synonyms file is not a note")
+    }
+}
+
+/// Exit codes as ripgrep's, the version, and JSON that scripts can compare.
+final class ConventionsTests: XCTestCase {
+    func testExitCodesVersionAndStableJSON() throws {
+        let s = Scratch()
+        s.write("notes/a.md", Data("# Alpha\n\nThe zebra crossing project.\n".utf8))
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        var r = try LoreProcess.run(["ask", "zebra", "--json"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let first = r.stdout.replacingOccurrences(of: #""took_ms":[0-9.e-]+"#, with: "", options: .regularExpression)
+        r = try LoreProcess.run(["ask", "zebra", "--json"] + args)
+        XCTAssertEqual(r.stdout.replacingOccurrences(of: #""took_ms":[0-9.e-]+"#, with: "", options: .regularExpression), first,
+                       "the same answer is the same bytes, keys in one order")
+        XCTAssertTrue(first.hasPrefix("{\"query\":\"zebra\",\"results\":[{\"lines\":[3,3],\"rank\":1,"), first)
+        r = try LoreProcess.run(["ask", "okapi"] + args)
+        XCTAssertEqual(r.status, 1, "nothing answers: exit 1")
+        XCTAssertEqual(r.stdout, "No passage matches this question.\n")
+        r = try LoreProcess.run(["ask", "zebra", "--corpus", s.path + "/missing", "--index", s.path + "/other"])
+        XCTAssertEqual(r.status, 2, "an error: exit 2")
+        XCTAssertEqual(r.stderr, "lore: corpus folder not found: \(s.path)/missing (and no index in \(s.path)/other)\n")
+        r = try LoreProcess.run(["--version"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.stdout, "0.3.0\n")
     }
 }
