@@ -6,13 +6,40 @@ struct Ask: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer a question with the best passages of your notes.",
         discussion: """
-        Builds or refreshes the index first when the notes changed.
+        Builds or refreshes the index first when the notes changed. The question may be quoted or
+        not; `-` reads it from standard input.
           $ lore ask "How much did mixing the two OpenAI models save?" -k 1
+          $ lore ask who approved the extra budget
+          $ echo "uptime of the platform" | lore ask -
         """
     )
 
-    @Argument(help: "The question, in plain language.")
-    var question: String
+    @Argument(help: "The question, in plain language (its words, quoted or not; - reads standard input).")
+    var words: [String]
+
+    @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always or never.")
+    var color: ColorChoice = .auto
+
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
+    /// The question: the words joined, or standard input for `-`.
+    private func question() -> String {
+        guard words == ["-"] else { return words.joined(separator: " ") }
+        return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Whether the text output gets colours.
+    private var colored: Bool {
+        switch color {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let env = ProcessInfo.processInfo.environment
+            return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+        }
+    }
 
     /// The most passages one answer shows.
     static let maxK = 10_000
@@ -35,6 +62,7 @@ struct Ask: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let question = question()
             guard question.contains(where: { !$0.isWhitespace }) else {
                 throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
             }
@@ -55,8 +83,7 @@ struct Ask: ParsableCommand {
             if json {
                 print(Output.json(question: question, took: took, results: results, corpus: corpus))
             } else {
-                let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                let highlighter = color ? Highlighter(question: question, analyzer: searcher.analyzer) : nil
+                let highlighter = colored ? Highlighter(question: question, analyzer: searcher.analyzer) : nil
                 print(Output.text(results: results, corpus: corpus, highlighter: highlighter), terminator: "")
             }
             // As grep and ripgrep: 1 when nothing answers, so scripts can tell.

@@ -28,7 +28,7 @@ struct LoreProcess {
 
     @discardableResult
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
-                    timeout: Double? = nil) throws -> Outcome {
+                    timeout: Double? = nil, input: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -45,7 +45,14 @@ struct LoreProcess {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = err
+        // Standard input: `input` through a pipe, closed after it; else nothing (/dev/null).
+        let inPipe = input.map { _ in Pipe() }
+        process.standardInput = inPipe ?? FileHandle.nullDevice
         try process.run()
+        if let inPipe, let input {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
         // A run that takes longer than `timeout` seconds is killed (and fails on its status).
         if let timeout {
             let pid = process.processIdentifier
