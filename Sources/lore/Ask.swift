@@ -50,6 +50,15 @@ struct Ask: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(help: "Print one JSON object per passage, one a line (JSON Lines).")
+    var jsonl = false
+
+    @Flag(help: "Print only the paths of the notes that answer, best first, each once (as rg -l).")
+    var files = false
+
+    @Option(help: "Leave out passages scoring under this (scores are relative: the best lexical match counts 1).")
+    var minScore: Float?
+
     @OptionGroup var locations: Locations
 
     @OptionGroup(title: "Index settings (stored with the index; a change rebuilds it)") var schema: SchemaOptions
@@ -58,6 +67,8 @@ struct Ask: ParsableCommand {
 
     func validate() throws {
         guard (1...Self.maxK).contains(k) else { throw ValidationError("-k must be 1 to \(Self.maxK)") }
+        if let m = minScore, !m.isFinite { throw ValidationError("--min-score must be a number") }
+        if [json, jsonl, files].filter({ $0 }).count > 1 { throw ValidationError("--json, --jsonl and --files do not go together") }
     }
 
     func run() throws {
@@ -69,7 +80,7 @@ struct Ask: ParsableCommand {
             let opened = try locations.store.open(overrides: schema.apply, warn: printError)
             if let report = opened.report { printError(report.summary) }
             var took = 0.0
-            let (results, searcher) = try locations.store.reading(opened.index, warn: printError) { index in
+            var (results, searcher) = try locations.store.reading(opened.index, warn: printError) { index in
                 let searcher = Searcher(index: index, options: search.options,
                                         synonyms: Synonyms.load(corpus: locations.store.corpusPath))
                 let start = DispatchTime.now()
@@ -79,9 +90,15 @@ struct Ask: ParsableCommand {
             if searcher.analyzer.terms(question).isEmpty {
                 throw LoreError("the question has no words to search for (only stop words or punctuation)")
             }
+            if let minScore { results = results.filter { $0.score >= minScore } }
             let corpus = locations.store.corpusPath
             if json {
                 print(Output.json(question: question, took: took, results: results, corpus: corpus))
+            } else if jsonl {
+                for r in results { print(Output.jsonLine(r, corpus: corpus)) }
+            } else if files {
+                var seen: Set<String> = []
+                for r in results where seen.insert(r.passage.source).inserted { print(Output.source(r.passage, corpus: corpus)) }
             } else {
                 let highlighter = colored ? Highlighter(question: question, analyzer: searcher.analyzer) : nil
                 print(Output.text(results: results, corpus: corpus, highlighter: highlighter), terminator: "")

@@ -12,7 +12,7 @@ struct Lore: ParsableCommand {
         64 for a bad option or argument.
         """,
         version: "0.3.0",
-        subcommands: [Ask.self, IndexCommand.self, Watch.self, Eval.self, Bench.self]
+        subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, Eval.self, Bench.self]
     )
 
     /// Parses and runs the command. A bad option or argument (out of range, unknown, missing)

@@ -23,17 +23,25 @@ enum Output {
     }
 
     static func json(question: String, took: Double, results: [SearchResult], corpus: String) -> String {
-        let answer = JSONAnswer(
-            query: question, took_ms: (took * 1000).rounded() / 1000,
-            results: results.map {
-                JSONResult(rank: $0.rank, score: (Double($0.score) * 1e6).rounded() / 1e6,
-                           source: source($0.passage, corpus: corpus),
-                           lines: [$0.passage.firstLine, $0.passage.lastLine], title: $0.passage.title, text: $0.passage.text)
-            })
+        encode(JSONAnswer(query: question, took_ms: (took * 1000).rounded() / 1000,
+                          results: results.map { result($0, corpus: corpus) }))
+    }
+
+    /// One result as one JSON object (for --jsonl).
+    static func jsonLine(_ r: SearchResult, corpus: String) -> String {
+        encode(result(r, corpus: corpus))
+    }
+
+    private static func result(_ r: SearchResult, corpus: String) -> JSONResult {
+        JSONResult(rank: r.rank, score: (Double(r.score) * 1e6).rounded() / 1e6, source: source(r.passage, corpus: corpus),
+                   lines: [r.passage.firstLine, r.passage.lastLine], title: r.passage.title, text: r.passage.text)
+    }
+
+    /// Sorted keys: the same order on every run, for scripts that compare outputs.
+    private static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
-        // Sorted keys: the same order on every run, for scripts that compare outputs.
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return String(decoding: try! encoder.encode(answer), as: UTF8.self)
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
     static func text(results: [SearchResult], corpus: String, highlighter: Highlighter?) -> String {

@@ -109,4 +109,38 @@ final class ConventionsTests: XCTestCase {
         XCTAssertEqual(r.status, 0)
         XCTAssertEqual(r.stdout, "0.3.0\n")
     }
+
+    func testFilesJSONLinesMinScoreAndGet() throws {
+        let s = Scratch()
+        s.write("notes/a.md", Data("# Alpha\n\n## One\n\nThe zebra crossing project.\n\n## Two\n\nA zebra again, and a lion.\n".utf8))
+        s.write("notes/b/c.md", Data("# Gamma\r\n\r\nA zebra, a lion and an okapi.\r\n".utf8))
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        var r = try LoreProcess.run(["ask", "zebra", "--files"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(Set(r.stdout.split(separator: "\n")), [Substring(s.path + "/notes/a.md"), Substring(s.path + "/notes/b/c.md")])
+        XCTAssertEqual(r.stdout.split(separator: "\n").count, 2, "each note once")
+        r = try LoreProcess.run(["ask", "zebra", "--jsonl"] + args)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let ranks = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["rank"] as! Int }
+        XCTAssertEqual(ranks, [1, 2, 3])
+        r = try LoreProcess.run(["ask", "zebra", "--min-score", "1000"] + args)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "No passage matches this question.\n")
+        r = try LoreProcess.run(["ask", "zebra", "--json", "--files"] + args)
+        XCTAssertEqual(r.status, 64)
+        // lore get: a note, a line, a range; nothing outside the notes folder.
+        r = try LoreProcess.run(["get", "b/c.md"] + args)
+        XCTAssertEqual(r.stdout, "# Gamma\n\nA zebra, a lion and an okapi.\n")
+        r = try LoreProcess.run(["get", s.path + "/notes/a.md:5"] + args)
+        XCTAssertEqual(r.stdout, "The zebra crossing project.\n")
+        r = try LoreProcess.run(["get", "a.md:7-9"] + args)
+        XCTAssertEqual(r.stdout, "## Two\n\nA zebra again, and a lion.\n")
+        s.write("secret.md", Data("not a note\n".utf8))
+        r = try LoreProcess.run(["get", "../secret.md"] + args)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "lore: ../secret.md is outside the notes folder \(s.path)/notes\n")
+        r = try LoreProcess.run(["get", "a.md:40"] + args)
+        XCTAssertEqual(r.stderr, "lore: a.md has 9 lines: line 40 is not one of them\n")
+    }
 }

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Reads one note of a notes folder by the path `lore ask` shows, refusing any path that leads
+/// outside the folder (`..`, an absolute path elsewhere, a symbolic link out of it).
+public struct NoteReader: Sendable {
+    public let corpus: String
+
+    public init(corpus: String) { self.corpus = corpus }
+
+    /// The note's text. `path` is relative to the notes folder, or starts with the folder as
+    /// given (`corpus/stories/a.md` with the folder `corpus`).
+    public func read(_ path: String) throws -> String {
+        let root = URL(fileURLWithPath: corpus).standardizedFileURL.resolvingSymlinksInPath().path
+        var relative = path
+        let prefix = corpus.hasSuffix("/") ? corpus : corpus + "/"
+        if relative.hasPrefix(prefix) { relative = String(relative.dropFirst(prefix.count)) }
+        let candidate = relative.hasPrefix("/") ? relative : root + "/" + relative
+        let resolved = URL(fileURLWithPath: candidate).standardizedFileURL.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(root + "/") else {
+            throw LoreError("\(path) is outside the notes folder \(corpus)")
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            throw LoreError("no note \(path) in \(corpus)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw LoreError("\(path) is not UTF-8 text") }
+        return text
+    }
+}
