@@ -56,7 +56,7 @@ struct Ask: ParsableCommand {
     @Flag(help: "Print only the paths of the notes that answer, best first, each once (as rg -l).")
     var files = false
 
-    @Option(help: "Leave out passages scoring under this (scores are relative: the best lexical match counts 1).")
+    @Option(help: "Leave out passages scoring under this (with the latent layer, the best lexical match counts 1).")
     var minScore: Float?
 
     @OptionGroup var locations: Locations
