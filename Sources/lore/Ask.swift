@@ -50,6 +50,9 @@ struct Ask: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(help: "Print whole passages, not the lines around the question's words.")
+    var full = false
+
     @Flag(help: "Print one JSON object per passage, one a line (JSON Lines).")
     var jsonl = false
 
@@ -100,8 +103,9 @@ struct Ask: ParsableCommand {
                 var seen: Set<String> = []
                 for r in results where seen.insert(r.passage.source).inserted { print(Output.source(r.passage, corpus: corpus)) }
             } else {
-                let highlighter = colored ? Highlighter(question: question, analyzer: searcher.analyzer) : nil
-                print(Output.text(results: results, corpus: corpus, highlighter: highlighter), terminator: "")
+                let matcher = Highlighter(question: question, analyzer: searcher.analyzer)
+                print(Output.text(results: results, corpus: corpus, matcher: matcher, colored: colored, full: full),
+                      terminator: "")
             }
             // As grep and ripgrep: 1 when nothing answers, so scripts can tell.
             if results.isEmpty { throw ExitCode(1) }

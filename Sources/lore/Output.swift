@@ -44,7 +44,10 @@ enum Output {
         return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
-    static func text(results: [SearchResult], corpus: String, highlighter: Highlighter?) -> String {
+    /// The answers as text: each passage's snippet around the question's words (`full`: the whole
+    /// passage), the words highlighted when `colored`.
+    static func text(results: [SearchResult], corpus: String, matcher: Highlighter, colored: Bool, full: Bool) -> String {
+        let highlighter = colored ? matcher : nil
         guard !results.isEmpty else { return "No passage matches this question.\n" }
         let bold = highlighter == nil ? "" : "\u{1B}[1m", dim = highlighter == nil ? "" : "\u{1B}[2m"
         let mark = highlighter == nil ? "" : "\u{1B}[1;33m", reset = highlighter == nil ? "" : "\u{1B}[0m"
@@ -53,9 +56,9 @@ enum Output {
             let p = r.passage
             out += "\(r.rank). \(bold)\(p.title)\(reset)  \(String(format: "%.3f", r.score))\n"
             out += "   \(dim)\(source(p, corpus: corpus)):\(p.firstLine)-\(p.lastLine)\(reset)\n"
-            var body = p.text
+            var body = full ? p.text : Snippet().of(p.text, matching: matcher)
             if let highlighter {
-                body = highlighter.segments(p.text).map { $0.match ? mark + $0.text + reset : $0.text }.joined()
+                body = highlighter.segments(body).map { $0.match ? mark + $0.text + reset : $0.text }.joined()
             }
             for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
                 out += "   \(line)\n"

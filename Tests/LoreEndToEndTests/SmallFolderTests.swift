@@ -129,6 +129,13 @@ final class ConventionsTests: XCTestCase {
         XCTAssertEqual(r.stdout, "No passage matches this question.\n")
         r = try LoreProcess.run(["ask", "zebra", "--json", "--files"] + args)
         XCTAssertEqual(r.status, 64)
+        // Text shows the lines around the question's words; --full the whole passage.
+        s.write("notes/long.md", Data(("# Long\n\n" + (1...8).map { $0 == 6 ? "Line \($0) has the giraffe." : "Line \($0) is filler." }
+            .joined(separator: "\n") + "\n").utf8))
+        r = try LoreProcess.run(["ask", "giraffe", "-k", "1"] + args)
+        XCTAssertEqual(r.stdout, "1. Long  1.000\n   \(s.path)/notes/long.md:3-10\n   …\n   Line 6 has the giraffe.\n   Line 7 is filler.\n   …\n\n")
+        r = try LoreProcess.run(["ask", "giraffe", "-k", "1", "--full"] + args)
+        XCTAssertEqual(r.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("   Line") }.count, 8)
         // lore get: a note, a line, a range; nothing outside the notes folder.
         r = try LoreProcess.run(["get", "b/c.md"] + args)
         XCTAssertEqual(r.stdout, "# Gamma\n\nA zebra, a lion and an okapi.\n")
