@@ -120,7 +120,10 @@ final class BadInputTests: XCTestCase {
 
         let gone = try LoreProcess.run(["ask", "narwhal", "--corpus", s.path + "/gone", "--index", index])
         XCTAssertEqual(gone.status, 2)
-        XCTAssertTrue(gone.stderr.hasPrefix("lore: index \(path) is damaged (postings of dimension "), gone.stderr)
+        let lines = gone.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, gone.stderr)
+        XCTAssertEqual(lines.first.map(String.init), "lore: notes folder \(s.path)/gone not found: answering from the index in \(index) as it was built")
+        XCTAssertTrue(lines.last!.hasPrefix("lore: index \(path) is damaged (postings of dimension "), gone.stderr)
         XCTAssertTrue(gone.stderr.hasSuffix("run `lore index --rebuild` to build it again\n"), gone.stderr)
         XCTAssertEqual(gone.stdout, "")
 

@@ -89,6 +89,10 @@ final class ConventionsTests: XCTestCase {
         r = try LoreProcess.run(["ask", "okapi"] + args)
         XCTAssertEqual(r.status, 1, "nothing answers: exit 1")
         XCTAssertEqual(r.stdout, "No passage matches this question.\n")
+        r = try LoreProcess.run(["ask", "zebra", "--corpus", s.path + "/notez", "--index", s.path + "/index"])
+        XCTAssertEqual(r.status, 0, "a mistyped notes folder still answers from the index...")
+        XCTAssertEqual(r.stderr, "lore: notes folder \(s.path)/notez not found: answering from the index in \(s.path)/index as it was built\n",
+                       "...and says so")
         r = try LoreProcess.run(["ask", "zebra", "--corpus", s.path + "/missing", "--index", s.path + "/other"])
         XCTAssertEqual(r.status, 2, "an error: exit 2")
         XCTAssertEqual(r.stderr, "lore: corpus folder not found: \(s.path)/missing (and no index in \(s.path)/other)\n")

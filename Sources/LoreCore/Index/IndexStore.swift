@@ -26,7 +26,7 @@ public struct IndexStore {
 
     /// The index, up to date with the corpus. `overrides` changes the stored settings (a change
     /// that alters the vectors rebuilds). When the corpus folder is missing but an index exists,
-    /// the index is used as it is. Notices (why a build happens, notes skipped) go to `warn`.
+    /// the index is used as it is, and `warn` says so. Notices (why a build happens, notes skipped) go to `warn`.
     public func open(overrides: (inout IndexConfig) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws -> Opened {
         removeLeftovers()
         let existing: CorpusIndex?
@@ -41,7 +41,11 @@ public struct IndexStore {
         overrides(&config)
         let corpusExists = FileManager.default.fileExists(atPath: corpusPath)
         if let existing {
-            if !corpusExists { return Opened(index: existing, reason: nil, report: nil) }
+            if !corpusExists {
+                // A mistyped folder must not pass unseen: say where the answers come from.
+                warn("notes folder \(corpusPath) not found: answering from the index in \(indexPath) as it was built")
+                return Opened(index: existing, reason: nil, report: nil)
+            }
             if config == existing.config, try !IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores).isStale(existing) {
                 return Opened(index: existing, reason: nil, report: nil)
             }
