@@ -24,6 +24,18 @@ struct Ask: ParsableCommand {
         case auto, always, never
     }
 
+    /// Each note's best passage among `results` (best first), at most `k`, ranks renumbered.
+    static func bestPerNote(_ results: [SearchResult], k: Int) -> [SearchResult] {
+        var seen: Set<String> = []
+        var out: [SearchResult] = []
+        for r in results where out.count < k && seen.insert(r.passage.source).inserted {
+            var kept = r
+            kept.rank = out.count + 1
+            out.append(kept)
+        }
+        return out
+    }
+
     /// The question: the words joined, or standard input for `-`.
     private func question() -> String {
         guard words == ["-"] else { return words.joined(separator: " ") }
@@ -49,6 +61,9 @@ struct Ask: ParsableCommand {
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
+
+    @Flag(help: "One passage per note: each note's best, notes ranked by it.")
+    var group = false
 
     @Flag(help: "Print whole passages, not the lines around the question's words.")
     var full = false
@@ -88,7 +103,9 @@ struct Ask: ParsableCommand {
                                         synonyms: Synonyms.load(corpus: locations.store.corpusPath))
                 let start = DispatchTime.now()
                 defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
-                return (try searcher.search(question, k: k), searcher)
+                // Grouped: enough passages that k notes are likely among them, then each note's best.
+                let found = try searcher.search(question, k: group ? min(k * 10, Self.maxK) : k)
+                return (group ? Self.bestPerNote(found, k: k) : found, searcher)
             }
             if searcher.analyzer.terms(question).isEmpty {
                 throw LoreError("the question has no words to search for (only stop words or punctuation)")

@@ -128,6 +128,10 @@ final class ConventionsTests: XCTestCase {
         XCTAssertEqual(lines.count, 3)
         let ranks = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["rank"] as! Int }
         XCTAssertEqual(ranks, [1, 2, 3])
+        r = try LoreProcess.run(["ask", "zebra", "--jsonl", "--group"] + args)
+        let grouped = try r.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertEqual(grouped.map { $0["rank"] as! Int }, [1, 2], "one passage per note")
+        XCTAssertEqual(Set(grouped.map { ($0["source"] as! String).components(separatedBy: "/").last! }), ["a.md", "c.md"])
         r = try LoreProcess.run(["ask", "zebra", "--min-score", "1000"] + args)
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "No passage matches this question.\n")
