@@ -21,9 +21,8 @@ struct Get: ParsableCommand {
         try reportingErrors {
             let (path, lines) = try Self.parse(target)
             let text = try NoteReader(corpus: locations.store.corpusPath).read(path)
-            // Line ends as the splitter reads them: \n, \r\n or \r ("\r\n" is one Character in Swift).
-            var all = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-                .split(separator: "\n", omittingEmptySubsequences: false)
+            // Lines as the splitter numbers them (\n, \r\n or \r end one).
+            var all = NoteSplitter.lines(text)
             if all.last == "" { all.removeLast() }
             let range = lines ?? 1...max(all.count, 1)
             guard range.lowerBound >= 1, range.lowerBound <= all.count else {

@@ -127,11 +127,8 @@ final class QualityTests: XCTestCase {
         }
         for question in collection.queries.prefix(40).map(\.text) {
             // The question's counts with its WordNet relatives (words Cranfield lacks), added here.
-            var counts: [UInt32: Float] = Searcher.related.map { searcher.relatedCounts(question, $0) } ?? [:]
-            let own = embedder.counts(query: question)
-            for (f, v) in zip(own.indices, own.values) { counts[f, default: 0] += v }
-            let keys = counts.keys.sorted()
-            let q = index.lexical.queryVector(SparseVector(indices: keys, values: keys.map { counts[$0]! }))
+            let related = Searcher.related.map { searcher.relatedCounts(question, $0) } ?? [:]
+            let q = index.lexical.queryVector(Searcher.add(related, to: embedder.counts(query: question)))
             let first = try reference(q)
             let expanded = try searcher.expand(q, with: Array(first.hits.prefix(options.feedback.documents)),
                                                beta: options.feedback.beta * first.agreement, terms: options.feedback.terms)

@@ -63,7 +63,7 @@ public struct NoteSplitter: Sendable {
 
     /// The lines of a text, without their ends: `\n`, `\r\n` (one Character in Swift, so
     /// splitting on `"\n"` misses it) and a lone `\r` each end a line.
-    static func lines(_ text: String) -> [Substring] {
+    public static func lines(_ text: String) -> [Substring] {
         var out: [Substring] = []
         let utf8 = text.utf8
         var start = utf8.startIndex

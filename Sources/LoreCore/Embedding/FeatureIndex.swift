@@ -31,7 +31,7 @@ struct FeatureIndex: Sendable {
         }
     }
 
-    @inline(__always) private static func slot(_ f: UInt32) -> Int {
+    @inline(__always) static func slot(_ f: UInt32) -> Int {
         // Spread the low bits: features of small dimension spaces are dense in them.
         Int(truncatingIfNeeded: (UInt64(f) &* 0x9E37_79B9_7F4A_7C15) >> 32)
     }
@@ -67,7 +67,7 @@ struct FeatureCounter {
 
     @inline(__always) mutating func add(_ f: UInt32) {
         if (distinct + 1) * 2 > keys.count { grow() }
-        var i = Int(truncatingIfNeeded: (UInt64(f) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        var i = FeatureIndex.slot(f) & mask
         while true {
             let k = keys[i]
             if k == f { counts[i] += 1; return }
@@ -92,7 +92,7 @@ struct FeatureCounter {
         mask = keys.count - 1
         distinct = 0
         for (k, c) in zip(oldKeys, oldCounts) where k != FeatureIndex.empty {
-            var i = Int(truncatingIfNeeded: (UInt64(k) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+            var i = FeatureIndex.slot(k) & mask
             while keys[i] != FeatureIndex.empty { i = (i + 1) & mask }
             keys[i] = k
             counts[i] = c

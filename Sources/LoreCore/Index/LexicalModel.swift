@@ -63,7 +63,7 @@ public struct LexicalModel: @unchecked Sendable {
     /// BM25's idf of dimension `f` (that of a term no passage holds when no segment holds it).
     @inline(__always) public func idf(of f: UInt32) -> Float {
         if let t = termIndex.position(f) { return idf[t] }
-        return Self.idf([UInt32(0)], live: live)[0]
+        return Self.idf(df: 0, live: live)
     }
 
     /// Each term's bounds: (largest, smallest) saturated weight over live postings, or nil when no
@@ -162,8 +162,12 @@ public struct LexicalModel: @unchecked Sendable {
 
     /// BM25's idf, ln(1 + (live - df + 0.5)/(df + 0.5)), for each document frequency.
     static func idf<C: Collection>(_ df: C, live: Int) -> [Float] where C.Element == UInt32 {
-        let n = Float(live)
-        return df.map { let x = Float($0); return log(1 + (n - x + 0.5) / (x + 0.5)) }
+        df.map { idf(df: $0, live: live) }
+    }
+
+    @inline(__always) static func idf(df: UInt32, live: Int) -> Float {
+        let n = Float(live), x = Float(df)
+        return log(1 + (n - x + 0.5) / (x + 0.5))
     }
 
     /// BM25's saturation of a signed count c for a passage with length normalization `norm`

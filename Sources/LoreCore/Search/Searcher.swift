@@ -83,9 +83,9 @@ public final class Searcher {
     public func hits(for question: String, k: Int) throws -> [Hit] {
         var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
         var counts = embedder.counts(query: question)
-        if let synonyms { counts = add(synonymCounts(question, synonyms), to: counts) }
+        if let synonyms { counts = Self.add(synonymCounts(question, synonyms), to: counts) }
         if options.relatedWeight > 0, let related = Self.related {
-            counts = add(relatedCounts(question, related), to: counts)
+            counts = Self.add(relatedCounts(question, related), to: counts)
         }
         let query = index.lexical.queryVector(counts)
         lap(&clock, \.tokenize)
@@ -213,7 +213,7 @@ public final class Searcher {
     }
 
     /// `counts` with `extra` added (features absent from counts appended, then sorted).
-    private func add(_ extra: [UInt32: Float], to counts: SparseVector) -> SparseVector {
+    static func add(_ extra: [UInt32: Float], to counts: SparseVector) -> SparseVector {
         guard !extra.isEmpty else { return counts }
         var sum = extra
         for (f, v) in zip(counts.indices, counts.values) { sum[f, default: 0] += v }
