@@ -52,8 +52,14 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default 1: the weight is r² itself).")
     var latentWeight: Float?
 
-    @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default 0.2).")
+    @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default 1: a synonym counts as the word).")
     var relatedWeight: Float?
+
+    @Option(help: "Weight of term proximity (question words found together); 0 turns it off (default 1).")
+    var proximityWeight: Float?
+
+    @Option(help: "Proximity rescores the best N passages (default 100).")
+    var proximityDepth: Int?
 
     @Option(help: "The latent layer rescores the best N lexical matches (default 1000).")
     var candidates: Int?
@@ -72,6 +78,8 @@ struct SearchOptions: ParsableArguments {
         if let v = latentWeight { o.latentWeight = v }
         if let v = candidates { o.candidates = v }
         if let v = relatedWeight { o.relatedWeight = v }
+        if let v = proximityWeight { o.proximityWeight = v }
+        if let v = proximityDepth { o.proximityDepth = v }
         if let v = feedbackDocs { o.feedback.documents = v }
         if let v = feedbackBeta { o.feedback.beta = v }
         if let v = feedbackTerms { o.feedback.terms = v }

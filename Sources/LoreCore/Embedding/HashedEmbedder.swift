@@ -64,6 +64,20 @@ public final class HashedEmbedder {
         }
     }
 
+    /// Calls `body` with each token of `text` in order and the dimension of its first term (nil
+    /// for a stop word), through the same token cache as `counts`: for term positions.
+    public func forEachTokenDimension(in text: String, _ body: (UInt32?) -> Void) {
+        analyzer.tokenizer.forEachToken(in: text) { bytes, _ in
+            let key = Self.tokenKey(bytes)
+            if let hit = tokenCache.span(key) {
+                body(hit.count > 0 ? cachedCodes[hit.start] & 0x7FFF_FFFF : nil)
+            } else {
+                let terms = analyzer.terms(ofToken: String(decoding: bytes, as: UTF8.self))
+                body(terms.first.map { feature($0).index })
+            }
+        }
+    }
+
     /// FNV-1a 64 of a token's bytes, finished with a 64-bit mix: the token cache's key
     /// (a collision between two of a corpus's distinct tokens has odds near 1 in 10^7).
     @inline(__always) static func tokenKey(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {

@@ -9,9 +9,16 @@ public struct QueryOptions: Equatable, Sendable {
     /// The latent layer rescores this many passages, the best by lexical score: passages that
     /// share no term with the (expanded) question are never brought in by it alone.
     public var candidates: Int = 1000
-    /// Weight of the WordNet relatives of question words that no passage holds, shared among
-    /// the relatives that passages do hold; 0 turns it off (see `Searcher.relatedCounts`).
-    public var relatedWeight: Float = 0.2
+    /// Weight of the WordNet relatives of question words that no passage holds, against the
+    /// question word's own count: a word no passage holds scores nothing itself, so its relatives
+    /// stand in for it, a first-sense synonym at the word's full weight and other relatives less
+    /// (`RelatedWords.of`); 0 turns it off (see `Searcher.relatedCounts`).
+    public var relatedWeight: Float = 1
+    /// Weight of term proximity (`Proximity`): 1 gives neighbouring question words found
+    /// together the sequential dependence model's weights against the single words; 0: off.
+    public var proximityWeight: Float = 1
+    /// Proximity rescores this many of the best passages (at least k).
+    public var proximityDepth: Int = 100
     /// Pseudo-relevance feedback; see `Searcher`.
     public var feedback: Feedback = Feedback()
 
@@ -35,6 +42,8 @@ public struct QueryOptions: Equatable, Sendable {
         func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError(what) } }
         try check(latentWeight.isFinite && (0...1).contains(latentWeight), "--latent-weight must be in 0...1")
         try check(relatedWeight.isFinite && (0...10).contains(relatedWeight), "--related-weight must be in 0...10")
+        try check(proximityWeight.isFinite && (0...10).contains(proximityWeight), "--proximity-weight must be in 0...10")
+        try check((1...10_000).contains(proximityDepth), "--proximity-depth must be 1 to 10000")
         try check((1...1_000_000).contains(candidates), "--candidates must be 1 to 1000000")
         try check((0...100).contains(feedback.documents), "--feedback-docs must be 0 to 100")
         try check(feedback.beta.isFinite && (0...10).contains(feedback.beta), "--feedback-beta must be in 0...10")

@@ -91,21 +91,51 @@ public final class Searcher {
         lap(&clock, \.tokenize)
         profile?.queries += 1
         guard k > 0, !query.isEmpty else { return [] }
+        let proximity = options.proximityWeight > 0
+            ? Proximity(question: question, embedder: embedder, statistics: index.lexical) : nil
+        let depth = proximity?.isEmpty == false ? max(k, options.proximityDepth) : k
         if isLexicalOnly {
             // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
-            defer { lap(&clock, \.lexical) }
-            return try LexicalScorer(index).topK(query, k: k)
+            var ranked = try LexicalScorer(index).topK(query, k: depth)
+            lap(&clock, \.lexical)
+            if let proximity { ranked = try rerank(ranked, proximity, scale: 1) }
+            return Array(ranked.prefix(k))
         }
-        var (ranked, agreement) = try fused(query, clock: &clock)
+        var (ranked, agreement, best) = try fused(query, clock: &clock)
+        // Proximity rescores each pass's best, on the fused scale (the best lexical score of the
+        // question counts 1) and as part of the lexical evidence, whose share is 1 - w.
+        func withProximity(_ hits: [Hit], agreement: Float) throws -> [Hit] {
+            guard let proximity, best > 0 else { return hits }
+            let w = index.latent != nil ? options.latentWeight * agreement : 0
+            return try rerank(hits, proximity, scale: (1 - w) / best)
+        }
+        ranked = try withProximity(ranked, agreement: agreement)
         let feedback = options.feedback
         if feedback.documents > 0, !ranked.isEmpty, agreement > 0 {
             let top = Array(ranked.prefix(feedback.documents))
             let expanded = try expand(query, with: top, beta: feedback.beta * agreement, terms: feedback.terms)
             lap(&clock, \.feedback)
-            ranked = try fused(expanded, clock: &clock).hits
+            let second = try fused(expanded, clock: &clock)
+            ranked = try withProximity(second.hits, agreement: second.agreement)
         }
         defer { lap(&clock, \.topK) }
         return Array(ranked.prefix(k))
+    }
+
+    /// `ranked` with the first `proximityDepth` hits rescored by adding their proximity score
+    /// × `scale` × the proximity weight, reordered (the rest follow, as they were).
+    private func rerank(_ ranked: [Hit], _ proximity: Proximity, scale: Float) throws -> [Hit] {
+        guard !proximity.isEmpty else { return ranked }
+        let depth = min(ranked.count, options.proximityDepth)
+        var head = Array(ranked.prefix(depth))
+        for j in head.indices {
+            let input = try index.embeddingInput(head[j].passage)
+            let norm = max(index.lexical.lengthNorms[head[j].passage], 0)
+            let p = proximity.score(title: input.title, body: input.body, norm: norm, embedder: embedder)
+            head[j].score += options.proximityWeight * scale * p
+        }
+        head.sort { $0.ranksBefore($1) }
+        return head + ranked.dropFirst(depth)
     }
 
     /// The exact top `k` hits of each question, the questions spread over the cores (one
@@ -136,7 +166,7 @@ public final class Searcher {
     /// The candidates of `query` (its best `candidates` lexical matches), ranked by the fused
     /// score (1 - w)·lexical / best lexical + w·latent cosine, with w the latent weight × the
     /// agreement r²; and the agreement (1 without a latent layer).
-    private func fused(_ query: SparseVector, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float) {
+    private func fused(_ query: SparseVector, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float, best: Float) {
         let n = index.slots
         if scratch.count != n { scratch = [Float](repeating: 0, count: n) }
         let candidates = try scratch.withUnsafeMutableBufferPointer { s in
@@ -145,7 +175,7 @@ public final class Searcher {
         }
         lap(&clock, \.lexical)
         guard let best = candidates.first?.score, let latent = index.latent, options.latentWeight > 0 else {
-            return (candidates, 1)
+            return (candidates, 1, candidates.first?.score ?? 0)
         }
         defer { lap(&clock, \.latent) }
         let slots = candidates.map(\.passage).sorted()
@@ -159,7 +189,7 @@ public final class Searcher {
         let w = options.latentWeight * agreement
         var out = zip(candidates, cosines).map { h, c in Hit(passage: h.passage, score: (1 - w) * h.score / best + w * c) }
         out.sort { $0.ranksBefore($1) }
-        return (out, agreement)
+        return (out, agreement, best)
     }
 
     /// WordNet's related words, when WordNet is installed; opened once per process.
