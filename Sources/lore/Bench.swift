@@ -36,6 +36,7 @@ struct Bench: ParsableCommand {
     var refresh = false
 
     @OptionGroup(title: "Index settings") var schema: SchemaOptions
+    @OptionGroup(title: "Search settings (timed as the defaults)") var search: SearchOptions
 
     /// Bounds of `--passages` sizes and `--queries`.
     static let sizeRange = 100...10_000_000, maxQueries = 100_000
@@ -101,7 +102,7 @@ struct Bench: ParsableCommand {
         schema.apply(to: &config)
         let scratch = NSTemporaryDirectory() + "lore-bench-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        return try Benchmark(passages: n, queries: queries, seed: seed, config: config)
+        return try Benchmark(passages: n, queries: queries, seed: seed, config: config, options: search.options)
             .run(scratch: scratch, export: export) { printError("[\(n)] \($0)") }
     }
 
@@ -148,7 +149,7 @@ struct Bench: ParsableCommand {
         }
         out += "\nmean ms per query (defaults): "
         out += rows.map { r in
-            "\(r.passages): " + ["tokenize", "lexical", "latent", "feedback", "top_k"]
+            "\(r.passages): " + ["tokenize", "lexical", "latent", "feedback", "proximity", "top_k"]
                 .map { String(format: "%@ %.3f", $0, r.breakdown_ms[$0] ?? 0) }.joined(separator: ", ")
         }.joined(separator: "; ")
         return out

@@ -58,7 +58,7 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Weight of term proximity (question words found together); 0 turns it off (default 1).")
     var proximityWeight: Float?
 
-    @Option(help: "Proximity rescores the best N passages (default 100).")
+    @Option(help: "Proximity rescores the best N passages, at least k (default 30).")
     var proximityDepth: Int?
 
     @Option(help: "The latent layer rescores the best N lexical matches (default 1000).")

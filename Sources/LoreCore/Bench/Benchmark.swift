@@ -51,12 +51,16 @@ public struct Benchmark {
     public var queryCount: Int
     public var seed: UInt64
     public var config: IndexConfig
+    /// The question settings timed as "defaults" (the lexical-only and dense figures have their own).
+    public var options: QueryOptions
 
-    public init(passages: Int, queries: Int = 1000, seed: UInt64 = 1, config: IndexConfig = IndexConfig()) {
+    public init(passages: Int, queries: Int = 1000, seed: UInt64 = 1, config: IndexConfig = IndexConfig(),
+                options: QueryOptions = QueryOptions()) {
         self.passages = passages
         queryCount = queries
         self.seed = seed
         self.config = config
+        self.options = options
     }
 
     /// Runs the benchmark; `scratch` is a folder for the index, `export` (optional) receives
@@ -96,7 +100,7 @@ public struct Benchmark {
 
         let questions = corpus.queries(count: queryCount)
         // Defaults, one at a time, with the breakdown.
-        let searcher = Searcher(index: index)
+        let searcher = Searcher(index: index, options: options)
         for q in questions.prefix(50) { _ = try searcher.hits(for: q, k: 10) }
         let profile = SearchProfile()
         searcher.profile = profile
@@ -107,7 +111,7 @@ public struct Benchmark {
         let perQuery = { (ns: UInt64) in Double(ns) / 1e6 / Double(max(profile.queries, 1)) }
         r.breakdown_ms = ["tokenize": perQuery(profile.tokenize), "lexical": perQuery(profile.lexical),
                           "latent": perQuery(profile.latent), "feedback": perQuery(profile.feedback),
-                          "top_k": perQuery(profile.topK)]
+                          "proximity": perQuery(profile.proximity), "top_k": perQuery(profile.topK)]
         progress(String(format: "defaults: p50 %.3f ms, p99 %.3f ms", r.p50_ms, r.p99_ms))
 
         // Rare terms asked alone: every passage holding one must be in its top 10.
@@ -132,6 +136,7 @@ public struct Benchmark {
         lexicalOnly.feedback.documents = 0
         lexicalOnly.latentWeight = 0
         lexicalOnly.relatedWeight = 0
+        lexicalOnly.proximityWeight = 0
         let lexicalSearcher = Searcher(index: index, options: lexicalOnly)
         for q in questions.prefix(50) { _ = try lexicalSearcher.hits(for: q, k: 10) }
         let lexicalTimes = try Self.time(questions) { _ = try lexicalSearcher.hits(for: $0, k: 10) }

@@ -40,23 +40,7 @@ public final class HashedEmbedder {
     /// of its lower-cased bytes, so a word seen before costs one lookup: no string, no stemming.
     private func add(_ text: String, weight: Float) {
         analyzer.tokenizer.forEachToken(in: text) { bytes, _ in
-            let key = Self.tokenKey(bytes)
-            let span: (start: Int, count: Int)
-            if let hit = tokenCache.span(key) {
-                span = hit
-            } else {
-                let terms = analyzer.terms(ofToken: String(decoding: bytes, as: UTF8.self))
-                if tokenCache.count >= 4_000_000 {
-                    tokenCache.removeAll()
-                    cachedCodes.removeAll(keepingCapacity: true)
-                }
-                span = (cachedCodes.count, terms.count)
-                for t in terms {
-                    let (i, sign) = feature(t)
-                    cachedCodes.append(sign < 0 ? i | 0x8000_0000 : i)
-                }
-                tokenCache.insert(key, start: span.start, count: span.count)
-            }
+            let span = codes(of: bytes)
             for j in span.start..<(span.start + span.count) {
                 let code = cachedCodes[j]
                 pending.append((code & 0x7FFF_FFFF, code & 0x8000_0000 != 0 ? -weight : weight))
@@ -64,17 +48,31 @@ public final class HashedEmbedder {
         }
     }
 
+    /// Where in `cachedCodes` the features of a token are (sign in bit 31), analyzing it on its
+    /// first sight.
+    @inline(__always) private func codes(of bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, count: Int) {
+        let key = Self.tokenKey(bytes)
+        if let hit = tokenCache.span(key) { return hit }
+        let terms = analyzer.terms(ofToken: String(decoding: bytes, as: UTF8.self))
+        if tokenCache.count >= 4_000_000 {
+            tokenCache.removeAll()
+            cachedCodes.removeAll(keepingCapacity: true)
+        }
+        let span = (start: cachedCodes.count, count: terms.count)
+        for t in terms {
+            let (i, sign) = feature(t)
+            cachedCodes.append(sign < 0 ? i | 0x8000_0000 : i)
+        }
+        tokenCache.insert(key, start: span.start, count: span.count)
+        return span
+    }
+
     /// Calls `body` with each token of `text` in order and the dimension of its first term (nil
     /// for a stop word), through the same token cache as `counts`: for term positions.
     public func forEachTokenDimension(in text: String, _ body: (UInt32?) -> Void) {
         analyzer.tokenizer.forEachToken(in: text) { bytes, _ in
-            let key = Self.tokenKey(bytes)
-            if let hit = tokenCache.span(key) {
-                body(hit.count > 0 ? cachedCodes[hit.start] & 0x7FFF_FFFF : nil)
-            } else {
-                let terms = analyzer.terms(ofToken: String(decoding: bytes, as: UTF8.self))
-                body(terms.first.map { feature($0).index })
-            }
+            let span = codes(of: bytes)
+            body(span.count > 0 ? cachedCodes[span.start] & 0x7FFF_FFFF : nil)
         }
     }
 

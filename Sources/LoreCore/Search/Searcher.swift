@@ -11,6 +11,8 @@ public final class SearchProfile {
     public var latent: UInt64 = 0
     /// Choosing the feedback passages and expanding the question.
     public var feedback: UInt64 = 0
+    /// Rescoring the best passages by term proximity (both passes).
+    public var proximity: UInt64 = 0
     /// Selecting the top k.
     public var topK: UInt64 = 0
     public init() {}
@@ -94,11 +96,15 @@ public final class Searcher {
         let proximity = options.proximityWeight > 0
             ? Proximity(question: question, embedder: embedder, statistics: index.lexical) : nil
         let depth = proximity?.isEmpty == false ? max(k, options.proximityDepth) : k
+        var near: [Int: Float] = [:]  // each passage's proximity score, computed once per question
         if isLexicalOnly {
             // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
             var ranked = try LexicalScorer(index).topK(query, k: depth)
             lap(&clock, \.lexical)
-            if let proximity { ranked = try rerank(ranked, proximity, scale: 1) }
+            if let proximity {
+                ranked = try rerank(ranked, proximity, scale: 1, memo: &near)
+                lap(&clock, \.proximity)
+            }
             return Array(ranked.prefix(k))
         }
         var (ranked, agreement, best) = try fused(query, clock: &clock)
@@ -107,7 +113,8 @@ public final class Searcher {
         func withProximity(_ hits: [Hit], agreement: Float) throws -> [Hit] {
             guard let proximity, best > 0 else { return hits }
             let w = index.latent != nil ? options.latentWeight * agreement : 0
-            return try rerank(hits, proximity, scale: (1 - w) / best)
+            defer { lap(&clock, \.proximity) }
+            return try rerank(hits, proximity, scale: (1 - w) / best, memo: &near)
         }
         ranked = try withProximity(ranked, agreement: agreement)
         let feedback = options.feedback
@@ -123,15 +130,22 @@ public final class Searcher {
     }
 
     /// `ranked` with the first `proximityDepth` hits rescored by adding their proximity score
-    /// × `scale` × the proximity weight, reordered (the rest follow, as they were).
-    private func rerank(_ ranked: [Hit], _ proximity: Proximity, scale: Float) throws -> [Hit] {
+    /// × `scale` × the proximity weight, reordered (the rest follow, as they were). `memo` keeps
+    /// the passages' proximity scores for the question's next pass.
+    private func rerank(_ ranked: [Hit], _ proximity: Proximity, scale: Float, memo: inout [Int: Float]) throws -> [Hit] {
         guard !proximity.isEmpty else { return ranked }
         let depth = min(ranked.count, options.proximityDepth)
         var head = Array(ranked.prefix(depth))
         for j in head.indices {
-            let input = try index.embeddingInput(head[j].passage)
-            let norm = max(index.lexical.lengthNorms[head[j].passage], 0)
-            let p = proximity.score(title: input.title, body: input.body, norm: norm, embedder: embedder)
+            let slot = head[j].passage
+            let p: Float
+            if let known = memo[slot] {
+                p = known
+            } else {
+                let input = try index.embeddingInput(slot)
+                p = proximity.score(title: input.title, body: input.body, norm: max(index.lexical.lengthNorms[slot], 0), embedder: embedder)
+                memo[slot] = p
+            }
             head[j].score += options.proximityWeight * scale * p
         }
         head.sort { $0.ranksBefore($1) }
