@@ -94,7 +94,7 @@ final class QualityTests: XCTestCase {
     /// The searcher's ranking equals a brute-force reference written from its definition: every
     /// passage scored lexically and sorted, the best `candidates` fused with their latent cosine
     /// (read from the stored vectors) at weight w·r², r the correlation of the two layers over the
-    /// best 30, the best 100 rescored by term proximity, then feedback (its passages weighted by
+    /// best 30, the best 30 rescored by term proximity, then feedback (its passages weighted by
     /// their scores) with weight β·r², and the same again.
     func testRankingEqualsBruteForce() throws {
         let collection = try Self.collection(Self.cranfield)
@@ -128,9 +128,9 @@ final class QualityTests: XCTestCase {
             return total
         }
         func withProximity(_ hits: [Hit], _ question: String, scale: Double) throws -> [Hit] {
-            var head = Array(hits.prefix(100))
+            var head = Array(hits.prefix(options.proximityDepth))
             for j in head.indices { head[j].score += Float(scale * (try proximity(question, slot: head[j].passage))) }
-            return head.sorted { $0.ranksBefore($1) } + hits.dropFirst(100)
+            return head.sorted { $0.ranksBefore($1) } + hits.dropFirst(options.proximityDepth)
         }
         func reference(_ q: SparseVector) throws -> (hits: [Hit], agreement: Float, w: Double, best: Double) {
             var lexical = [Float](repeating: 0, count: index.slots)
