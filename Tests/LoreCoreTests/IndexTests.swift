@@ -113,8 +113,9 @@ final class LexicalModelTests: XCTestCase {
 
 }
 
-/// MaxScore's top k equals scoring every passage and sorting, on random data with signed
-/// weights, skewed term frequencies and ties, spread over several segments with dead slots.
+/// MaxScore's top k, and the top k summed into a reused accumulator, equal scoring every passage
+/// and sorting, on random data with signed weights, skewed term frequencies and ties, spread over
+/// several segments with dead slots.
 final class MaxScoreTests: XCTestCase {
     func testTopKEqualsExhaustiveScoring() throws {
         var rng = SplitMix64(seed: 11)
@@ -144,6 +145,7 @@ final class MaxScoreTests: XCTestCase {
             let alive = (0..<n).map { _ in rng.next() % 10 != 0 }
             let model = try LexicalModel(segments: segments, alive: alive, config: config)
             let scorer = LexicalScorer(statistics: model, segments: segments)
+            var accumulator = ScoreAccumulator()  // reused from question to question, as a searcher does
             for _ in 0..<30 {
                 var q: [UInt32: Float] = [:]
                 for _ in 0..<(1 + Int(rng.next() % 12)) { q[UInt32(min(rng.next() % 1024, rng.next() % 1024)), default: 0] += 1 }
@@ -154,6 +156,7 @@ final class MaxScoreTests: XCTestCase {
                 try scorer.score(query, into: &scores)
                 let top = try scorer.topK(query, k: k)
                 XCTAssertEqual(top, TopK.select(scores, k: k, above: 0), "trial \(trial)")
+                XCTAssertEqual(try scorer.top(query, k: k, accumulator: &accumulator), top, "trial \(trial): accumulated")
                 XCTAssertTrue(top.allSatisfy { alive[$0.passage] })
             }
         }

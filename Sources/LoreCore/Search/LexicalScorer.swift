@@ -40,6 +40,49 @@ public struct LexicalScorer {
         for i in scores.indices where norms[i] < 0 { scores[i] = -.infinity }
     }
 
+    /// The best `k` live passages for `query` with a score above 0, best first, scored term by
+    /// term like `score` (the same sums) but into `accumulator`, so that a question costs its
+    /// postings and the passages they reach, not three passes over every passage's score.
+    public func top(_ query: SparseVector, k: Int, accumulator: inout ScoreAccumulator) throws -> [Hit] {
+        let n = statistics.slots
+        accumulator.prepare(slots: n)
+        let norms = statistics.lengthNorms.buffer.baseAddress!
+        var touched = accumulator.touchedCount
+        try accumulator.scores.withUnsafeMutableBufferPointer { scores in
+            try accumulator.marked.withUnsafeMutableBufferPointer { marked in
+                try accumulator.touched.withUnsafeMutableBufferPointer { list in
+                    for (s, segment) in segments.enumerated() {
+                        let base = bases[s]
+                        let out = scores.baseAddress! + base, norm = norms + base, mark = marked.baseAddress! + base
+                        let ids = segment.ids.buffer.baseAddress!, counts = segment.weights.buffer.baseAddress!
+                        for (f, q) in zip(query.indices, query.values) {
+                            let qw = weight(q)
+                            for p in try segment.postings(f) {
+                                let i = Int(ids[p])
+                                if mark[i] == 0 {
+                                    mark[i] = 1
+                                    list[touched] = Int32(base + i)
+                                    touched += 1
+                                }
+                                out[i] += qw * LexicalModel.saturate(counts[p], norm[i])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        accumulator.touchedCount = touched
+        var heap = TopK.Heap(k: k)
+        accumulator.scores.withUnsafeBufferPointer { scores in
+            for t in accumulator.touched[0..<touched] {
+                let i = Int(t)
+                if scores[i] > 0 && norms[i] >= 0 { heap.insert(Hit(passage: i, score: scores[i])) }
+            }
+        }
+        accumulator.clear()
+        return heap.sorted()
+    }
+
     public func score(_ query: SparseVector, into scores: inout [Float]) throws {
         try scores.withUnsafeMutableBufferPointer { try score(query, into: $0) }
     }
@@ -212,5 +255,34 @@ struct MaxScoreCursors {
         var sum: Float = 0
         for a in 0..<n { sum += contribution[held[a]] }
         return sum
+    }
+}
+
+/// One score per passage slot, zero between questions, and the slots the current question has
+/// touched (each once): what `LexicalScorer.top` sums into. One per searcher (not thread-safe).
+public struct ScoreAccumulator {
+    var scores: [Float] = []
+    var marked: [UInt8] = []
+    var touched: [Int32] = []
+    var touchedCount = 0
+
+    public init() {}
+
+    /// Sizes the arrays for `n` slots (all zero).
+    mutating func prepare(slots n: Int) {
+        guard scores.count != n else { return }
+        scores = [Float](repeating: 0, count: n)
+        marked = [UInt8](repeating: 0, count: n)
+        touched = [Int32](repeating: 0, count: n)
+        touchedCount = 0
+    }
+
+    /// Zeroes what the question touched.
+    mutating func clear() {
+        for t in touched[0..<touchedCount] {
+            scores[Int(t)] = 0
+            marked[Int(t)] = 0
+        }
+        touchedCount = 0
     }
 }

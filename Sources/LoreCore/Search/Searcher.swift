@@ -55,7 +55,7 @@ public final class Searcher {
     public let options: QueryOptions
     private let embedder: HashedEmbedder
     /// One lexical score per slot, reused from question to question.
-    private var scratch: [Float] = []
+    private var accumulator = ScoreAccumulator()
 
     /// Candidates over which the lexical and latent layers' agreement is measured.
     static let agreementDepth = 30
@@ -181,12 +181,7 @@ public final class Searcher {
     /// score (1 - w)·lexical / best lexical + w·latent cosine, with w the latent weight × the
     /// agreement r²; and the agreement (1 without a latent layer).
     private func fused(_ query: SparseVector, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float, best: Float) {
-        let n = index.slots
-        if scratch.count != n { scratch = [Float](repeating: 0, count: n) }
-        let candidates = try scratch.withUnsafeMutableBufferPointer { s in
-            try LexicalScorer(index).score(query, into: s)
-            return TopK.select(UnsafeBufferPointer(s), k: options.candidates, above: 0)
-        }
+        let candidates = try LexicalScorer(index).top(query, k: options.candidates, accumulator: &accumulator)
         lap(&clock, \.lexical)
         guard let best = candidates.first?.score, let latent = index.latent, options.latentWeight > 0 else {
             return (candidates, 1, candidates.first?.score ?? 0)
