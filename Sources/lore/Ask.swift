@@ -95,12 +95,13 @@ struct Ask: ParsableCommand {
             guard question.contains(where: { !$0.isWhitespace }) else {
                 throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
             }
-            let opened = try locations.store.open(overrides: schema.apply, warn: printError)
+            let store = try locations.store
+            let opened = try store.open(overrides: schema.apply, warn: printError)
             if let report = opened.report { printError(report.summary) }
             var took = 0.0
-            var (results, searcher) = try locations.store.reading(opened.index, warn: printError) { index in
+            var (results, searcher) = try store.reading(opened.index, warn: printError) { index in
                 let searcher = Searcher(index: index, options: search.options,
-                                        synonyms: Synonyms.load(corpus: locations.store.corpusPath))
+                                        synonyms: Synonyms.load(corpus: store.corpusPath))
                 let start = DispatchTime.now()
                 defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
                 // Grouped: enough passages that k notes are likely among them, then each note's best.
@@ -111,7 +112,7 @@ struct Ask: ParsableCommand {
                 throw LoreError("the question has no words to search for (only stop words or punctuation)")
             }
             if let minScore { results = results.filter { $0.score >= minScore } }
-            let corpus = locations.store.corpusPath
+            let corpus = store.corpusPath
             if json {
                 print(Output.json(question: question, took: took, results: results, corpus: corpus))
             } else if jsonl {

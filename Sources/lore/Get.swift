@@ -20,7 +20,7 @@ struct Get: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (path, lines) = try Self.parse(target)
-            let text = try NoteReader(corpus: locations.store.corpusPath).read(path)
+            let text = try NoteReader(corpus: try locations.store.corpusPath).read(path)
             // Lines as the splitter numbers them (\n, \r\n or \r end one).
             var all = NoteSplitter.lines(text)
             if all.last == "" { all.removeLast() }

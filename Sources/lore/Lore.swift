@@ -12,7 +12,7 @@ struct Lore: ParsableCommand {
         64 for a bad option or argument.
         """,
         version: "0.3.0",
-        subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, Eval.self, Bench.self]
+        subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, CollectionCommand.self, Status.self, Eval.self, Bench.self]
     )
 
     /// Parses and runs the command. A bad option or argument (out of range, unknown, missing)
@@ -30,24 +30,6 @@ struct Lore: ParsableCommand {
             }
             exit(withError: error)
         }
-    }
-}
-
-/// Where the notes and the index live.
-struct Locations: ParsableArguments {
-    @Option(help: "Folder of notes (.md, .markdown, .txt).")
-    var corpus: String = "corpus"
-
-    @Option(help: "Folder holding the built index.")
-    var index: String = "index"
-
-    @Flag(help: "Also index what .gitignore and .loreignore leave out, and folders such as node_modules.")
-    var noIgnore = false
-
-    var store: IndexStore { IndexStore(corpus: trimmed(corpus), index: trimmed(index), respectIgnores: !noIgnore) }
-
-    private func trimmed(_ p: String) -> String {
-        p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p
     }
 }
 
