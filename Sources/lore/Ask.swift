@@ -96,10 +96,12 @@ struct Ask: ParsableCommand {
                 throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
             }
             let store = try locations.store
-            let opened = try store.open(overrides: schema.apply, warn: printError)
-            if let report = opened.report { printError(report.summary) }
+            let progress = ProgressLine()
+            defer { progress.clear() }
+            let opened = try store.open(overrides: schema.apply, warn: progress.warn, progress: progress.callback)
+            if let report = opened.report { progress.warn(report.summary) }
             var took = 0.0
-            var (results, searcher) = try store.reading(opened.index, warn: printError) { index in
+            var (results, searcher) = try store.reading(opened.index, warn: progress.warn, progress: progress.callback) { index in
                 let searcher = Searcher(index: index, options: search.options,
                                         synonyms: Synonyms.load(corpus: store.corpusPath))
                 let start = DispatchTime.now()
@@ -108,6 +110,7 @@ struct Ask: ParsableCommand {
                 let found = try searcher.search(question, k: group ? min(k * 10, Self.maxK) : k)
                 return (group ? Self.bestPerNote(found, k: k) : found, searcher)
             }
+            progress.clear()
             if searcher.analyzer.terms(question).isEmpty {
                 throw LoreError("the question has no words to search for (only stop words or punctuation)")
             }

@@ -21,7 +21,11 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (_, report) = try locations.store.update(rebuild: rebuild, overrides: schema.apply, warn: printError)
+            let progress = ProgressLine()
+            defer { progress.clear() }
+            let (_, report) = try locations.store.update(rebuild: rebuild, overrides: schema.apply, warn: progress.warn,
+                                                         progress: progress.callback)
+            progress.clear()
             print(report.summary)
         }
     }
