@@ -8,8 +8,8 @@ struct CollectionCommand: ParsableCommand {
         commandName: "collection",
         abstract: "Name your notes folders, so lore works on them from any folder.",
         discussion: """
-        The list is kept in $XDG_CONFIG_HOME/lore/config.yaml (else ~/.config/lore/config.yaml); each
-        collection's index in $XDG_DATA_HOME/lore/NAME (else ~/.local/share/lore/NAME). The first
+        The list is kept in $XDG_CONFIG_HOME/lore/config.yaml (else ~/.config/lore/config.yaml); each \
+        collection's index in $XDG_DATA_HOME/lore/NAME (else ~/.local/share/lore/NAME). The first \
         collection added is the default.
           $ lore collection add notes ~/notes
           $ lore ask --collection notes "what did we decide about caching?"

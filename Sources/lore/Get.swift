@@ -15,7 +15,7 @@ struct Get: ParsableCommand {
     @Argument(help: "PATH, PATH:LINE or PATH:FIRST-LAST (lines count from 1).")
     var target: String
 
-    @OptionGroup var locations: Locations
+    @OptionGroup(title: "Notes and index") var locations: Locations
 
     func run() throws {
         try reportingErrors {

@@ -5,7 +5,8 @@ import LoreCore
 /// Where the notes and the index live: given as folders, or as a named collection.
 struct Locations: ParsableArguments {
     @Option(help: ArgumentHelp("""
-        Notes and index of a collection (see lore collection). Chosen in this order: --corpus/--index; \
+        Notes and index of a collection (see lore collection) (default: $LORE_COLLECTION). Which notes \
+        and index are used is chosen in this order: --corpus/--index; \
         --collection or $LORE_COLLECTION; ./corpus and ./index when ./corpus exists; the default \
         collection (the first added); ./corpus and ./index.
         """, valueName: "name"))

@@ -8,8 +8,12 @@ struct Lore: ParsableCommand {
         commandName: "lore",
         abstract: "Ask your notes questions: local semantic search over a folder of Markdown.",
         discussion: """
-        Exit codes, as ripgrep's: 0 when passages answer, 1 when none does (lore ask), 2 on an error,
+        Exit codes, as ripgrep's: 0 when passages answer, 1 when none does (lore ask), 2 on an error, \
         64 for a bad option or argument.
+
+        Which notes and index a command uses, first match wins: --corpus/--index; --collection or \
+        $LORE_COLLECTION; ./corpus and ./index when the current folder has a corpus folder; the \
+        default collection (the first added with lore collection add); ./corpus and ./index.
         """,
         version: "0.3.0",
         subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, CollectionCommand.self, Status.self, Eval.self, Bench.self]

@@ -16,7 +16,7 @@ struct Watch: ParsableCommand {
         """
     )
 
-    @OptionGroup var locations: Locations
+    @OptionGroup(title: "Notes and index") var locations: Locations
 
     func run() throws {
         signal(SIGINT) { _ in stopRequested = 1 }
