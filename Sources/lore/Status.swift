@@ -104,7 +104,9 @@ struct Status: ParsableCommand {
                 print("  " + Self.describe(e.status))
             }
             if let here {
-                let what = here.collection.map { "collection \($0)" } ?? "\(here.notes_folder) and \(here.index_folder)"
+                let shown = { (path: String) in path.hasPrefix("/") ? path : "./" + path }
+                let what = here.collection.map { "collection \($0)" }
+                    ?? "\(shown(here.notes_folder)) and \(shown(here.index_folder))"
                 print("here, lore ask uses \(what)")
             } else {
                 print("here, lore ask has no notes: no ./corpus and no collection")
@@ -118,11 +120,14 @@ struct Status: ParsableCommand {
         case .notBuilt: return "not built"
         case .damaged: return "index damaged: \(s.problem ?? "")"
         default:
-            var parts = ["\(s.notes ?? 0) notes", "\(s.passages ?? 0) passages"]
+            var parts = [count(s.notes ?? 0, "note"), count(s.passages ?? 0, "passage")]
             if let built = s.built { parts.append("built " + age(-built.timeIntervalSinceNow)) }
             return parts.joined(separator: ", ") + " (\(s.state.rawValue))"
         }
     }
+
+    /// "1 note", "2 notes".
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     /// "12 s ago", "4 min ago", "3 h ago", "2 days ago".
     static func age(_ seconds: Double) -> String {

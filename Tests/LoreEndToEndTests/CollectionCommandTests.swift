@@ -92,6 +92,11 @@ final class CollectionCommandTests: XCTestCase {
         r = try run(["ask", "narwhal", "--files"], s, in: "project", env)
         XCTAssertEqual(r.stdout, "corpus/narwhal.md\n")
         XCTAssertTrue(FileManager.default.fileExists(atPath: s.path + "/project/index/lore.idx"))
+        r = try run(["status"], s, in: "project", env)
+        XCTAssertTrue(r.stdout.hasSuffix("\nhere, lore ask uses ./corpus and ./index\n"), r.stdout)
+        let counts = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  1 note, 1 passage, built ") }
+        XCTAssertEqual(counts.count, 2, r.stdout)
+        XCTAssertTrue(counts.allSatisfy { $0.hasSuffix(" s ago (up to date)") }, r.stdout)
 
         r = try run(["status", "--json"], s, env)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
