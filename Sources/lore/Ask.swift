@@ -6,7 +6,7 @@ struct Ask: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer a question with the best passages of your notes.",
         discussion: """
-        Builds or refreshes the index first when the notes changed. The question may be quoted or
+        Builds or refreshes the index first when the notes changed. The question may be quoted or \
         not; `-` reads it from standard input.
           $ lore ask "How much did mixing the two OpenAI models save?" -k 1
           $ lore ask who approved the extra budget
@@ -17,12 +17,17 @@ struct Ask: ParsableCommand {
     @Argument(help: "The question, in plain language (its words, quoted or not; - reads standard input).")
     var words: [String]
 
-    @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always or never.")
-    var color: ColorChoice = .auto
+    // The help lists the groups in this order, the options most questions use first.
+    @OptionGroup(title: "Answer") var answer: AnswerOptions
 
-    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, always, never
-    }
+    /// The most passages one answer shows.
+    static let maxK = AnswerOptions.maxK
+
+    @OptionGroup(title: "Notes and index") var locations: Locations
+
+    @OptionGroup(title: "Index settings (stored with the index; a change rebuilds it)") var schema: SchemaOptions
+
+    @OptionGroup(title: "Search settings (this question only)") var search: SearchOptions
 
     /// Each note's best passage among `results` (best first), at most `k`, ranks renumbered.
     static func bestPerNote(_ results: [SearchResult], k: Int) -> [SearchResult] {
@@ -42,31 +47,62 @@ struct Ask: ParsableCommand {
         return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     }
 
-    /// Whether the text output gets colours.
-    private var colored: Bool {
-        switch color {
-        case .always: return true
-        case .never: return false
-        case .auto:
-            let env = ProcessInfo.processInfo.environment
-            return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+    func run() throws {
+        let (k, group, minScore) = (answer.k, answer.group, answer.minScore)
+        try reportingErrors {
+            let question = question()
+            guard question.contains(where: { !$0.isWhitespace }) else {
+                throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
+            }
+            let store = try locations.store
+            let progress = ProgressLine()
+            defer { progress.clear() }
+            let opened = try store.open(overrides: schema.apply, warn: progress.warn, progress: progress.callback)
+            if let report = opened.report { progress.warn(report.summary) }
+            var took = 0.0
+            var (results, searcher) = try store.reading(opened.index, warn: progress.warn, progress: progress.callback) { index in
+                let searcher = Searcher(index: index, options: search.options,
+                                        synonyms: Synonyms.load(corpus: store.corpusPath))
+                let start = DispatchTime.now()
+                defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
+                // Grouped: enough passages that k notes are likely among them, then each note's best.
+                let found = try searcher.search(question, k: group ? min(k * 10, Self.maxK) : k)
+                return (group ? Self.bestPerNote(found, k: k) : found, searcher)
+            }
+            progress.clear()
+            if searcher.analyzer.terms(question).isEmpty {
+                throw LoreError("the question has no words to search for (only stop words or punctuation)")
+            }
+            if let minScore { results = results.filter { $0.score >= minScore } }
+            let corpus = store.corpusPath
+            if answer.json {
+                print(Output.json(question: question, took: took, results: results, corpus: corpus))
+            } else if answer.jsonl {
+                for r in results { print(Output.jsonLine(r, corpus: corpus)) }
+            } else if answer.files {
+                var seen: Set<String> = []
+                for r in results where seen.insert(r.passage.source).inserted { print(Output.source(r.passage, corpus: corpus)) }
+            } else {
+                let matcher = Highlighter(question: question, analyzer: searcher.analyzer)
+                print(Output.text(results: results, corpus: corpus, matcher: matcher, colored: answer.colored, full: answer.full),
+                      terminator: "")
+            }
+            // As grep and ripgrep: 1 when nothing answers, so scripts can tell.
+            if results.isEmpty { throw ExitCode(1) }
         }
     }
+}
 
+/// What `lore ask` shows, and how much: the options most questions use, listed first in the help.
+struct AnswerOptions: ParsableArguments {
     /// The most passages one answer shows.
     static let maxK = 10_000
 
-    @Option(name: .short, help: "How many passages to show (1 to \(Ask.maxK)).")
+    @Option(name: .short, help: "How many passages to show (1 to \(AnswerOptions.maxK)).")
     var k: Int = 5
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
-
-    @Flag(help: "One passage per note: each note's best, notes ranked by it.")
-    var group = false
-
-    @Flag(help: "Print whole passages, not the lines around the question's words.")
-    var full = false
 
     @Flag(help: "Print one JSON object per passage, one a line (JSON Lines).")
     var jsonl = false
@@ -74,14 +110,21 @@ struct Ask: ParsableCommand {
     @Flag(help: "Print only the paths of the notes that answer, best first, each once (as rg -l).")
     var files = false
 
-    @Option(help: "Leave out passages scoring under this (with the latent layer, the best lexical match counts 1).")
+    @Flag(help: "Print whole passages, not the lines around the question's words.")
+    var full = false
+
+    @Option(help: "Leave out passages scoring under this (with the latent layer, the best lexical match counts 1) (default: none).")
     var minScore: Float?
 
-    @OptionGroup var locations: Locations
+    @Flag(help: "One passage per note: each note's best, notes ranked by it.")
+    var group = false
 
-    @OptionGroup(title: "Index settings (stored with the index; a change rebuilds it)") var schema: SchemaOptions
+    @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always or never.")
+    var color: ColorChoice = .auto
 
-    @OptionGroup(title: "Search settings (this question only)") var search: SearchOptions
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
 
     func validate() throws {
         guard (1...Self.maxK).contains(k) else { throw ValidationError("-k must be 1 to \(Self.maxK)") }
@@ -89,43 +132,14 @@ struct Ask: ParsableCommand {
         if [json, jsonl, files].filter({ $0 }).count > 1 { throw ValidationError("--json, --jsonl and --files do not go together") }
     }
 
-    func run() throws {
-        try reportingErrors {
-            let question = question()
-            guard question.contains(where: { !$0.isWhitespace }) else {
-                throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
-            }
-            let opened = try locations.store.open(overrides: schema.apply, warn: printError)
-            if let report = opened.report { printError(report.summary) }
-            var took = 0.0
-            var (results, searcher) = try locations.store.reading(opened.index, warn: printError) { index in
-                let searcher = Searcher(index: index, options: search.options,
-                                        synonyms: Synonyms.load(corpus: locations.store.corpusPath))
-                let start = DispatchTime.now()
-                defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
-                // Grouped: enough passages that k notes are likely among them, then each note's best.
-                let found = try searcher.search(question, k: group ? min(k * 10, Self.maxK) : k)
-                return (group ? Self.bestPerNote(found, k: k) : found, searcher)
-            }
-            if searcher.analyzer.terms(question).isEmpty {
-                throw LoreError("the question has no words to search for (only stop words or punctuation)")
-            }
-            if let minScore { results = results.filter { $0.score >= minScore } }
-            let corpus = locations.store.corpusPath
-            if json {
-                print(Output.json(question: question, took: took, results: results, corpus: corpus))
-            } else if jsonl {
-                for r in results { print(Output.jsonLine(r, corpus: corpus)) }
-            } else if files {
-                var seen: Set<String> = []
-                for r in results where seen.insert(r.passage.source).inserted { print(Output.source(r.passage, corpus: corpus)) }
-            } else {
-                let matcher = Highlighter(question: question, analyzer: searcher.analyzer)
-                print(Output.text(results: results, corpus: corpus, matcher: matcher, colored: colored, full: full),
-                      terminator: "")
-            }
-            // As grep and ripgrep: 1 when nothing answers, so scripts can tell.
-            if results.isEmpty { throw ExitCode(1) }
+    /// Whether the text output gets colours.
+    var colored: Bool {
+        switch color {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let env = ProcessInfo.processInfo.environment
+            return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
         }
     }
 }

@@ -6,34 +6,24 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark build and query latency on generated corpora.",
         discussion: """
-        Generates a deterministic corpus of each size (Zipfian vocabulary of 200k pseudo-words,
-        passages of 40-300 words), builds and reopens its index, and times 1000 questions. Each size
-        runs in its own process, so peak memory is its own. Results also go to
+        Generates a deterministic corpus of each size (Zipfian vocabulary of 200k pseudo-words, \
+        passages of 40-300 words), builds and reopens its index, and times 1000 questions. Each size \
+        runs in its own process, so peak memory is its own. Results also go to \
         benchmarks/results/<date>-<machine>.json.
           $ lore bench --passages 1000,10000,100000
         """
     )
 
-    @Option(help: "Corpus sizes, comma-separated.")
-    var passages: String = "1000,10000,100000"
+    // The help lists the groups in this order, the benchmark's own options first.
+    @OptionGroup(title: "Benchmark") var options: BenchOptions
 
-    @Option(help: "Questions to time (single queries; batches of 64 reuse them).")
-    var queries: Int = 1000
-
-    @Option(help: "Seed of the generated corpus and questions.")
-    var seed: UInt64 = 1
-
-    @Flag(help: "Print JSON (one object per size) instead of a table.")
-    var json = false
-
-    @Option(help: "Folder for the results file (none: do not write one).")
-    var results: String = "benchmarks/results"
-
-    @Option(help: "Also write texts, questions and dense vectors here, for the peer benchmarks.")
-    var export: String?
-
-    @Flag(help: "Benchmark refreshes instead: notes on disk, a full build, edits of 1 note and of 1% of notes, open to first answer.")
-    var refresh = false
+    var passages: String { options.passages }
+    var queries: Int { options.queries }
+    var seed: UInt64 { options.seed }
+    var json: Bool { options.json }
+    var results: String { options.results }
+    var export: String? { options.export }
+    var refresh: Bool { options.refresh }
 
     @OptionGroup(title: "Index settings") var schema: SchemaOptions
     @OptionGroup(title: "Search settings (timed as the defaults)") var search: SearchOptions
@@ -185,4 +175,27 @@ enum Machine {
         let blas = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/etc/alternatives/libblas.so.3-x86_64-linux-gnu")) ?? "unknown"
         return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, BLAS \(blas)"
     }
+}
+
+struct BenchOptions: ParsableArguments {
+    @Option(help: "Corpus sizes, comma-separated.")
+    var passages: String = "1000,10000,100000"
+
+    @Option(help: "Questions to time (single queries; batches of 64 reuse them).")
+    var queries: Int = 1000
+
+    @Option(help: "Seed of the generated corpus and questions.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print JSON (one object per size) instead of a table.")
+    var json = false
+
+    @Option(help: "Folder for the results file (none: do not write one).")
+    var results: String = "benchmarks/results"
+
+    @Option(help: "Also write texts, questions and dense vectors here, for the peer benchmarks.")
+    var export: String?
+
+    @Flag(help: "Benchmark refreshes instead: notes on disk, a full build, edits of 1 note and of 1% of notes, open to first answer.")
+    var refresh = false
 }

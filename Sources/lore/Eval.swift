@@ -6,8 +6,8 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure retrieval quality on test collections in BEIR format.",
         discussion: """
-        Reads corpus.jsonl, queries.jsonl and qrels (qrels.tsv or qrels/test.tsv), indexes title + text,
-        answers every judged query, and prints trec_eval's nDCG@10, MAP@100, Recall@100 and MRR@10.
+        Reads corpus.jsonl, queries.jsonl and qrels (qrels.tsv or qrels/test.tsv), indexes title + text, \
+        answers every judged query, and prints trec_eval's nDCG@10, MAP@100, Recall@100 and MRR@10. \
         Given a folder of collections, prints one row per collection and their mean.
           $ lore eval ../shared/eval/cranfield
           $ lore eval ../shared/eval
@@ -17,8 +17,10 @@ struct Eval: ParsableCommand {
     @Argument(help: "Folder of a collection, or a folder of collections.")
     var folder: String
 
-    @Flag(help: "Print JSON: one object per collection, then the mean, one per line.")
-    var json = false
+    // The help lists the groups in this order, the output first.
+    @OptionGroup(title: "Output") var output: EvalOutput
+
+    var json: Bool { output.json }
 
     @OptionGroup(title: "Index settings") var schema: SchemaOptions
 
@@ -78,4 +80,9 @@ struct Eval: ParsableCommand {
         default: return "\(v)"
         }
     }
+}
+
+struct EvalOutput: ParsableArguments {
+    @Flag(help: "Print JSON: one object per collection, then the mean, one per line.")
+    var json = false
 }

@@ -15,12 +15,12 @@ struct Get: ParsableCommand {
     @Argument(help: "PATH, PATH:LINE or PATH:FIRST-LAST (lines count from 1).")
     var target: String
 
-    @OptionGroup var locations: Locations
+    @OptionGroup(title: "Notes and index") var locations: Locations
 
     func run() throws {
         try reportingErrors {
             let (path, lines) = try Self.parse(target)
-            let text = try NoteReader(corpus: locations.store.corpusPath).read(path)
+            let text = try NoteReader(corpus: try locations.store.corpusPath).read(path)
             // Lines as the splitter numbers them (\n, \r\n or \r end one).
             var all = NoteSplitter.lines(text)
             if all.last == "" { all.removeLast() }

@@ -12,17 +12,26 @@ struct IndexCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var locations: Locations
+    // The help lists the groups in this order, the everyday options first.
+    @OptionGroup(title: "Build") var build: BuildOptions
 
-    @Flag(help: "Rebuild everything instead of refreshing what changed.")
-    var rebuild = false
+    @OptionGroup(title: "Notes and index") var locations: Locations
 
     @OptionGroup(title: "Index settings (stored with the index)") var schema: SchemaOptions
 
     func run() throws {
         try reportingErrors {
-            let (_, report) = try locations.store.update(rebuild: rebuild, overrides: schema.apply, warn: printError)
+            let progress = ProgressLine()
+            defer { progress.clear() }
+            let (_, report) = try locations.store.update(rebuild: build.rebuild, overrides: schema.apply, warn: progress.warn,
+                                                         progress: progress.callback)
+            progress.clear()
             print(report.summary)
         }
     }
+}
+
+struct BuildOptions: ParsableArguments {
+    @Flag(help: "Rebuild everything instead of refreshing what changed.")
+    var rebuild = false
 }

@@ -8,11 +8,15 @@ struct Lore: ParsableCommand {
         commandName: "lore",
         abstract: "Ask your notes questions: local semantic search over a folder of Markdown.",
         discussion: """
-        Exit codes, as ripgrep's: 0 when passages answer, 1 when none does (lore ask), 2 on an error,
+        Exit codes, as ripgrep's: 0 when passages answer, 1 when none does (lore ask), 2 on an error, \
         64 for a bad option or argument.
+
+        Which notes and index a command uses, first match wins: --corpus/--index; --collection or \
+        $LORE_COLLECTION; ./corpus and ./index when the current folder has a corpus folder; the \
+        default collection (the first added with lore collection add); ./corpus and ./index.
         """,
         version: "0.3.0",
-        subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, Eval.self, Bench.self]
+        subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, CollectionCommand.self, Status.self, Eval.self, Bench.self]
     )
 
     /// Parses and runs the command. A bad option or argument (out of range, unknown, missing)
@@ -30,24 +34,6 @@ struct Lore: ParsableCommand {
             }
             exit(withError: error)
         }
-    }
-}
-
-/// Where the notes and the index live.
-struct Locations: ParsableArguments {
-    @Option(help: "Folder of notes (.md, .markdown, .txt).")
-    var corpus: String = "corpus"
-
-    @Option(help: "Folder holding the built index.")
-    var index: String = "index"
-
-    @Flag(help: "Also index what .gitignore and .loreignore leave out, and folders such as node_modules.")
-    var noIgnore = false
-
-    var store: IndexStore { IndexStore(corpus: trimmed(corpus), index: trimmed(index), respectIgnores: !noIgnore) }
-
-    private func trimmed(_ p: String) -> String {
-        p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p
     }
 }
 

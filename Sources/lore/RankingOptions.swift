@@ -1,31 +1,36 @@
 import ArgumentParser
 import LoreCore
 
+/// A default as the help shows it: 2, not 2.0.
+func shown(_ value: Float) -> String {
+    value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : "\(value)"
+}
+
 /// What the index stores (`IndexConfig`), shared by `lore index`, `lore ask`, `lore eval` and
 /// `lore bench`. An option left out keeps the stored (or default) value; a change rebuilds.
 struct SchemaOptions: ParsableArguments {
-    @Option(help: "Hash terms into 2^N dimensions, at most 31 (default 31).")
+    @Option(help: "Hash terms into 2^N dimensions, at most 31 (default: \(IndexConfig().dimensionBits)).")
     var dimensionBits: Int?
 
-    @Option(help: "A heading term counts this many times a body term (default 2).")
+    @Option(help: "A heading term counts this many times a body term (default: \(shown(IndexConfig().titleBoost))).")
     var titleBoost: Float?
 
-    @Option(help: "BM25 term-frequency saturation k1 (default 1.2).")
+    @Option(help: "BM25 term-frequency saturation k1 (default: \(shown(IndexConfig().weighting.k1))).")
     var k1: Float?
 
-    @Option(help: "BM25 length normalization b (default 0.75).")
+    @Option(help: "BM25 length normalization b (default: \(shown(IndexConfig().weighting.b))).")
     var b: Float?
 
-    @Option(help: "Rank of the latent (LSA) layer; 0 turns it off (default 200).")
+    @Option(help: "Rank of the latent (LSA) layer; 0 turns it off (default: \(IndexConfig().latent.dimensions)).")
     var latentDims: Int?
 
-    @Option(help: "Power iterations of the latent layer's randomized SVD (default 1).")
+    @Option(help: "Power iterations of the latent layer's randomized SVD (default: \(IndexConfig().latent.powerIterations)).")
     var latentPowerIterations: Int?
 
-    @Option(help: "Fit the latent basis on at most N passages, evenly spaced (default 20000).")
+    @Option(help: "Fit the latent basis on at most N passages, evenly spaced (default: \(IndexConfig().latent.fitSample)).")
     var latentFitSample: Int?
 
-    @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false (default true).")
+    @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false (default: \(IndexConfig().signedHash)).")
     var signedHash: Bool?
 
     func validate() throws {
@@ -49,28 +54,28 @@ struct SchemaOptions: ParsableArguments {
 /// What a question chooses (`QueryOptions`), shared by `lore ask` and `lore eval`: never stored,
 /// never a rebuild.
 struct SearchOptions: ParsableArguments {
-    @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default 1: the weight is r² itself).")
+    @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default: \(shown(QueryOptions().latentWeight)), where the weight is r² itself).")
     var latentWeight: Float?
 
-    @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default 1: a synonym counts as the word).")
+    @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default: \(shown(QueryOptions().relatedWeight)): a synonym counts as the word).")
     var relatedWeight: Float?
 
-    @Option(help: "Weight of term proximity (question words found together); 0 turns it off (default 1).")
+    @Option(help: "Weight of term proximity (question words found together); 0 turns it off (default: \(shown(QueryOptions().proximityWeight))).")
     var proximityWeight: Float?
 
-    @Option(help: "Proximity rescores the best N passages, at least k (default 30).")
+    @Option(help: "Proximity rescores the best N passages, at least k (default: \(QueryOptions().proximityDepth)).")
     var proximityDepth: Int?
 
-    @Option(help: "The latent layer rescores the best N lexical matches (default 1000).")
+    @Option(help: "The latent layer rescores the best N lexical matches (default: \(QueryOptions().candidates)).")
     var candidates: Int?
 
-    @Option(help: "Rocchio feedback from the top N results; 0 turns it off (default 3).")
+    @Option(help: "Rocchio feedback from the top N results; 0 turns it off (default: \(QueryOptions().feedback.documents)).")
     var feedbackDocs: Int?
 
-    @Option(help: "Largest Rocchio weight of the feedback passages' mean (default 1).")
+    @Option(help: "Largest Rocchio weight of the feedback passages' mean (default: \(shown(QueryOptions().feedback.beta))).")
     var feedbackBeta: Float?
 
-    @Option(help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default 100).")
+    @Option(help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default: \(QueryOptions().feedback.terms)).")
     var feedbackTerms: Int?
 
     var options: QueryOptions {

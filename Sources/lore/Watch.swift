@@ -16,14 +16,15 @@ struct Watch: ParsableCommand {
         """
     )
 
-    @OptionGroup var locations: Locations
+    @OptionGroup(title: "Notes and index") var locations: Locations
 
     func run() throws {
         signal(SIGINT) { _ in stopRequested = 1 }
         signal(SIGTERM) { _ in stopRequested = 1 }
-        Watcher(store: locations.store).run(shouldStop: { stopRequested != 0 },
+        let store = try reportingErrors { try locations.store }
+        Watcher(store: store).run(shouldStop: { stopRequested != 0 },
                                             report: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
                                             warn: printError)
-        printError("stopped watching \(locations.store.corpusPath)")
+        printError("stopped watching \(store.corpusPath)")
     }
 }

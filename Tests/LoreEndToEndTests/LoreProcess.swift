@@ -34,6 +34,11 @@ struct LoreProcess {
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
+        // The user's own collections never reach a test: config and data folders that are not
+        // there, and no LORE_COLLECTION, unless the test gives its own.
+        env["XDG_CONFIG_HOME"] = NSTemporaryDirectory() + "lore-e2e-no-config"
+        env["XDG_DATA_HOME"] = NSTemporaryDirectory() + "lore-e2e-no-data"
+        env["LORE_COLLECTION"] = nil
         for (k, v) in environment { env[k] = v }
         process.environment = env
         // stdout through a pipe, stderr into a file: both are read whole, and neither can fill up

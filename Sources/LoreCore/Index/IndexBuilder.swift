@@ -52,8 +52,10 @@ public struct IndexBuilder: Sendable {
 
     /// Builds the index, reusing what `previous` holds for notes that did not change (pass nil
     /// for a full build). Throws when the folder is missing or yields no passage.
-    /// Each note that cannot be indexed is passed to `warn` with the reason, as it is met.
-    public func build(previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
+    /// Each note that cannot be indexed is passed to `warn` with the reason, as it is met; the
+    /// stages of the work go to `progress`.
+    public func build(previous: CorpusIndex?, warn: (String) -> Void = { _ in },
+                      progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
         let start = DispatchTime.now()
         var report = BuildReport()
         let files = try corpus.listFiles(warn: warn)
@@ -71,7 +73,8 @@ public struct IndexBuilder: Sendable {
             guard let before = previousEntries[i], reusable != nil else { return true }
             return before.size != files[i].size || before.mtimeNanos != files[i].mtimeNanos
         }
-        let outcomes = readAndEmbed(toRead.map { files[$0] }, previous: toRead.map { previousEntries[$0] })
+        progress?(.listed(notes: files.count, toRead: toRead.count))
+        let outcomes = readAndEmbed(toRead.map { files[$0] }, previous: toRead.map { previousEntries[$0] }, progress: progress)
         var outcomeOf: [Int: ReadOutcome] = [:]
         for (j, i) in toRead.enumerated() { outcomeOf[i] = outcomes[j] }
 
@@ -108,6 +111,7 @@ public struct IndexBuilder: Sendable {
             }
         }
         report.removed += old.count
+        progress?(.embedded(notes: toRead.count, passages: passages.count))
         let removedCount = removed.reduce(0) { $0 + $1.count }
         let live = (reusable?.passageCount ?? 0) - removedCount + passages.count
         guard live > 0 else {
@@ -124,12 +128,12 @@ public struct IndexBuilder: Sendable {
                 index = refreshed
             } else {
                 // A full build: read every note again.
-                let (full, fullReport) = try build(previous: nil, warn: { _ in })
+                let (full, fullReport) = try build(previous: nil, warn: { _ in }, progress: progress)
                 report.passagesEmbedded = fullReport.passagesEmbedded
                 index = full
             }
         } else {
-            index = try Self.assemble(config: config, files: entries, passages: passages, counts: counts)
+            index = try Self.assemble(config: config, files: entries, passages: passages, counts: counts, progress: progress)
         }
         report.passages = index.passageCount
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
@@ -206,15 +210,16 @@ public struct IndexBuilder: Sendable {
     }
 
     /// A full build from passages and their hashed counts: one segment, its statistics, and the
-    /// latent basis fitted on at most `fitSample` evenly spaced passages.
+    /// latent basis fitted on at most `fitSample` evenly spaced passages (a stage of `progress`).
     public static func assemble(config: IndexConfig, files: [ManifestEntry], passages: PassageStore,
-                                counts: SparseRows) throws -> CorpusIndex {
+                                counts: SparseRows, progress: BuildProgress? = nil) throws -> CorpusIndex {
         var segment = Segment(name: "", passages: passages, counts: counts)
         let n = passages.count
         let lexical = try LexicalModel(segments: [segment], alive: Array(repeating: true, count: n), config: config)
         var latent: LatentModel? = nil
         if config.latent.dimensions > 0 {
             let sampleSize = min(n, max(config.latent.fitSample, 1))
+            progress?(.fittingLatent(passages: sampleSize))
             let sample = weightedRows(sampleSize, of: counts, lexical) { s in s * n / sampleSize }
             if let model = LatentModel(fittedOn: sample, config: config.latent) {
                 var vectors: [Int16]
@@ -290,11 +295,34 @@ public struct IndexBuilder: Sendable {
         case embedded(UInt64, [Passage], String, SparseRows, String?)
     }
 
-    /// Reads, splits and embeds `files` on all cores; results in the order of `files`.
-    func readAndEmbed(_ files: [NoteFile], previous: [ManifestEntry?]) -> [ReadOutcome] {
+    /// Reads, splits and embeds `files` on all cores; results in the order of `files`. Each note
+    /// done is counted to `progress`, one call at a time.
+    func readAndEmbed(_ files: [NoteFile], previous: [ManifestEntry?], progress: BuildProgress? = nil) -> [ReadOutcome] {
         let splitter = NoteSplitter(maxWords: config.maxPassageWords)
+        let counter = progress.map { DoneCounter(total: files.count, report: $0) }
         return concurrentMap(files.count, state: { _ in HashedEmbedder(config: config) }) { j, embedder in
-            readOne(files[j], previous: previous[j], splitter: splitter, embedder: embedder)
+            defer { counter?.tick() }
+            return readOne(files[j], previous: previous[j], splitter: splitter, embedder: embedder)
+        }
+    }
+
+    /// Counts notes done across workers and reports each count in order.
+    private final class DoneCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = 0
+        private let total: Int
+        private let report: BuildProgress
+
+        init(total: Int, report: @escaping BuildProgress) {
+            self.total = total
+            self.report = report
+        }
+
+        func tick() {
+            lock.lock()
+            defer { lock.unlock() }
+            done += 1
+            report(.reading(done: done, total: total))
         }
     }
 

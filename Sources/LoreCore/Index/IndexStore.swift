@@ -26,8 +26,10 @@ public struct IndexStore {
 
     /// The index, up to date with the corpus. `overrides` changes the stored settings (a change
     /// that alters the vectors rebuilds). When the corpus folder is missing but an index exists,
-    /// the index is used as it is, and `warn` says so. Notices (why a build happens, notes skipped) go to `warn`.
-    public func open(overrides: (inout IndexConfig) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws -> Opened {
+    /// the index is used as it is, and `warn` says so. Notices (why a build happens, notes skipped) go to `warn`,
+    /// the stages of a build to `progress`.
+    public func open(overrides: (inout IndexConfig) -> Void = { _ in }, warn: (String) -> Void = { _ in },
+                     progress: BuildProgress? = nil) throws -> Opened {
         removeLeftovers()
         let existing: CorpusIndex?
         var damage: String? = nil
@@ -60,7 +62,7 @@ public struct IndexStore {
         else if existing!.config != config { reason = "settings changed: rebuilding the index" }
         else { reason = "notes changed since the index was built: refreshing it" }
         warn(reason)
-        let (index, report) = try build(config: config, previous: existing, warn: warn)
+        let (index, report) = try build(config: config, previous: existing, warn: warn, progress: progress)
         return Opened(index: index, reason: reason, report: report)
     }
 
@@ -73,24 +75,28 @@ public struct IndexStore {
     /// Runs `body` on `index`. Index data is checked as it is read: when `body` finds it damaged
     /// and the corpus is there, the index is rebuilt (saying so on `warn`) and `body` runs again
     /// on the new one; without the corpus the damage is reported.
-    public func reading<T>(_ index: CorpusIndex, warn: (String) -> Void = { _ in },
+    public func reading<T>(_ index: CorpusIndex, warn: (String) -> Void = { _ in }, progress: BuildProgress? = nil,
                            _ body: (CorpusIndex) throws -> T) throws -> T {
         do {
             return try body(index)
         } catch let problem as IndexFile.Problem {
             guard FileManager.default.fileExists(atPath: corpusPath) else { throw problem }
             warn(Self.rebuilding("\(problem)"))
-            let (rebuilt, _) = try build(config: index.config, previous: nil, warn: warn)
+            let (rebuilt, _) = try build(config: index.config, previous: nil, warn: warn, progress: progress)
             return try body(rebuilt)
         }
     }
 
     /// Builds (or, given `previous`, refreshes) the index and writes it atomically under the lock.
-    public func build(config: IndexConfig, previous: CorpusIndex?, warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
+    /// Its stages go to `progress` (see `BuildStage`).
+    public func build(config: IndexConfig, previous: CorpusIndex?, warn: (String) -> Void = { _ in },
+                      progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
         try FileManager.default.createDirectory(atPath: indexPath, withIntermediateDirectories: true)
-        return try withLock {
+        return try withLock(warn: warn) {
             let start = DispatchTime.now().uptimeNanoseconds
-            var (index, report) = try IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores).build(previous: previous, warn: warn)
+            var (index, report) = try IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores)
+                .build(previous: previous, warn: warn, progress: progress)
+            progress?(.writing)
             // Files left by a writer killed before its commit are removed by this commit.
             index = try IndexFile.write(index, to: indexPath)
             // The time reported covers the whole refresh: reading, embedding, deriving, writing.
@@ -101,12 +107,12 @@ public struct IndexStore {
 
     /// `lore index`: refresh what changed since the last build, or everything with `rebuild`.
     public func update(rebuild: Bool, overrides: (inout IndexConfig) -> Void = { _ in },
-                       warn: (String) -> Void = { _ in }) throws -> (CorpusIndex, BuildReport) {
+                       warn: (String) -> Void = { _ in }, progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
         var previous: CorpusIndex? = nil
         if !rebuild { previous = try? IndexFile.read(from: indexPath) }
         var config = previous?.config ?? IndexConfig()
         overrides(&config)
-        return try build(config: config, previous: rebuild ? nil : previous, warn: warn)
+        return try build(config: config, previous: rebuild ? nil : previous, warn: warn, progress: progress)
     }
 
     /// Removes the temporary files of writers killed before their rename, when no writer is at
@@ -123,13 +129,14 @@ public struct IndexStore {
         }
     }
 
-    private func withLock<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body` holding the lock; waiting for another writer is said on `warn`.
+    private func withLock<T>(warn: (String) -> Void, _ body: () throws -> T) throws -> T {
         let lockPath = indexPath + "/.lock"
         let fd = Foundation.open(lockPath, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw LoreError("cannot create the lock \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            FileHandle.standardError.write(Data("lore: another lore is writing \(indexPath); waiting for it\n".utf8))
+            warn("another lore is writing \(indexPath); waiting for it")
             guard flock(fd, LOCK_EX) == 0 else { throw LoreError("cannot lock \(lockPath)") }
         }
         defer { flock(fd, LOCK_UN) }
