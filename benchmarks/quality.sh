@@ -13,7 +13,7 @@ rows=(
   "defaults|"
   "BM25 alone (no latent layer, feedback, WordNet or proximity)|--latent-weight 0 --feedback-docs 0 --related-weight 0 --proximity-weight 0"
   "  + WordNet relatives of words no passage holds|--latent-weight 0 --feedback-docs 0 --proximity-weight 0"
-  "  + term proximity over the best 30|--latent-weight 0 --feedback-docs 0"
+  "  + term proximity over the best 20|--latent-weight 0 --feedback-docs 0"
   "  + latent layer, weight r²|--feedback-docs 0"
   "  + feedback, top 3, β 1·r² (= defaults)|"
   "no WordNet|--related-weight 0"

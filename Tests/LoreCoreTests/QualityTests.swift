@@ -94,7 +94,7 @@ final class QualityTests: XCTestCase {
     /// The searcher's ranking equals a brute-force reference written from its definition: every
     /// passage scored lexically and sorted, the best `candidates` fused with their latent cosine
     /// (read from the stored vectors) at weight w·r², r the correlation of the two layers over the
-    /// best 30, the best 30 rescored by term proximity, then feedback (its passages weighted by
+    /// best 30, the best 20 rescored by term proximity, then feedback (its passages weighted by
     /// their scores) with weight β·r², and the same again.
     func testRankingEqualsBruteForce() throws {
         let collection = try Self.collection(Self.cranfield)

@@ -40,6 +40,17 @@ public struct LexicalScorer {
         for i in scores.indices where norms[i] < 0 { scores[i] = -.infinity }
     }
 
+    /// Whether the passage in `slot` holds dimension `f` (a binary search of its postings).
+    func holds(_ f: UInt32, slot: Int) throws -> Bool {
+        var s = 0
+        while s + 1 < bases.count && bases[s + 1] <= slot { s += 1 }
+        let segment = segments[s], local = UInt32(slot - bases[s])
+        let r = try segment.postings(f)
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi { let mid = (lo + hi) / 2; if segment.ids[mid] < local { lo = mid + 1 } else { hi = mid } }
+        return lo < r.upperBound && segment.ids[lo] == local
+    }
+
     /// The best `k` live passages for `query` with a score above 0, best first, scored term by
     /// term like `score` (the same sums) but into `accumulator`, so that a question costs its
     /// postings and the passages they reach, not three passes over every passage's score.

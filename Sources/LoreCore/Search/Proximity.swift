@@ -33,6 +33,20 @@ struct Proximity {
 
     var isEmpty: Bool { pairs.isEmpty }
 
+    /// Whether the passage in `slot` holds both terms of some pair: only such a passage can
+    /// score, so the others are never tokenized.
+    func applies(toSlot slot: Int, _ scorer: LexicalScorer) throws -> Bool {
+        var held: [UInt32: Bool] = [:]
+        func has(_ f: UInt32) throws -> Bool {
+            if let known = held[f] { return known }
+            let h = try scorer.holds(f, slot: slot)
+            held[f] = h
+            return h
+        }
+        for (a, b, _) in pairs where try has(a) && has(b) { return true }
+        return false
+    }
+
     /// The proximity score of a passage whose text is `title` then `body` and whose BM25 length
     /// normalization is `norm`, in BM25 units.
     func score(title: String, body: String, norm: Float, embedder: HashedEmbedder) -> Float {

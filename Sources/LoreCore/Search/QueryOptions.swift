@@ -18,7 +18,7 @@ public struct QueryOptions: Equatable, Sendable {
     /// together the sequential dependence model's weights against the single words; 0: off.
     public var proximityWeight: Float = 1
     /// Proximity rescores this many of the best passages (at least k).
-    public var proximityDepth: Int = 30
+    public var proximityDepth: Int = 20
     /// Pseudo-relevance feedback; see `Searcher`.
     public var feedback: Feedback = Feedback()
 

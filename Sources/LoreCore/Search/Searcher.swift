@@ -136,11 +136,15 @@ public final class Searcher {
         guard !proximity.isEmpty else { return ranked }
         let depth = min(ranked.count, options.proximityDepth)
         var head = Array(ranked.prefix(depth))
+        let scorer = LexicalScorer(index)
         for j in head.indices {
             let slot = head[j].passage
             let p: Float
             if let known = memo[slot] {
                 p = known
+            } else if try !proximity.applies(toSlot: slot, scorer) {
+                p = 0
+                memo[slot] = 0
             } else {
                 let input = try index.embeddingInput(slot)
                 p = proximity.score(title: input.title, body: input.body, norm: max(index.lexical.lengthNorms[slot], 0), embedder: embedder)
