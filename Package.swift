@@ -10,6 +10,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `lore serve`: the Model Context Protocol over stdio, and a small HTTP server (no SwiftNIO).
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // Debian libblas-dev: the generic `blas`, swapped for OpenBLAS at run time by alternatives.
@@ -24,7 +27,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "lore",
-            dependencies: ["LoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "MCP", package: "swift-sdk"), .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .testTarget(name: "LoreCoreTests", dependencies: ["LoreCore"]),
         // Runs the built `lore` binary as a process; depending on it makes `swift test` build it.

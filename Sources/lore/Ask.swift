@@ -29,18 +29,6 @@ struct Ask: ParsableCommand {
 
     @OptionGroup(title: "Search settings (this question only)") var search: SearchOptions
 
-    /// Each note's best passage among `results` (best first), at most `k`, ranks renumbered.
-    static func bestPerNote(_ results: [SearchResult], k: Int) -> [SearchResult] {
-        var seen: Set<String> = []
-        var out: [SearchResult] = []
-        for r in results where out.count < k && seen.insert(r.passage.source).inserted {
-            var kept = r
-            kept.rank = out.count + 1
-            out.append(kept)
-        }
-        return out
-    }
-
     /// The question: the words joined, or standard input for `-`.
     private func question() -> String {
         guard words == ["-"] else { return words.joined(separator: " ") }
@@ -50,30 +38,17 @@ struct Ask: ParsableCommand {
     func run() throws {
         let (k, group, minScore) = (answer.k, answer.group, answer.minScore)
         try reportingErrors {
-            let question = question()
-            guard question.contains(where: { !$0.isWhitespace }) else {
-                throw LoreError("the question is empty: try lore ask \"how did the team cut costs?\"")
-            }
+            let request = SearchRequest(question: question(), k: k, group: group, minScore: minScore)
+            try request.validate()
+            let question = request.question
             let store = try locations.store
             let progress = ProgressLine()
             defer { progress.clear() }
-            let opened = try store.open(overrides: schema.apply, warn: progress.warn, progress: progress.callback)
-            if let report = opened.report { progress.warn(report.summary) }
-            var took = 0.0
-            var (results, searcher) = try store.reading(opened.index, warn: progress.warn, progress: progress.callback) { index in
-                let searcher = Searcher(index: index, options: search.options,
-                                        synonyms: Synonyms.load(corpus: store.corpusPath))
-                let start = DispatchTime.now()
-                defer { took = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
-                // Grouped: enough passages that k notes are likely among them, then each note's best.
-                let found = try searcher.search(question, k: group ? min(k * 10, Self.maxK) : k)
-                return (group ? Self.bestPerNote(found, k: k) : found, searcher)
-            }
+            let service = NotesService(store: store, options: search.options, overrides: schema.apply,
+                                       warn: progress.warn, progress: progress.callback)
+            let found = try service.find(request)
             progress.clear()
-            if searcher.analyzer.terms(question).isEmpty {
-                throw LoreError("the question has no words to search for (only stop words or punctuation)")
-            }
-            if let minScore { results = results.filter { $0.score >= minScore } }
+            let (results, took) = (found.results, found.took)
             let corpus = store.corpusPath
             if answer.json {
                 print(Output.json(question: question, took: took, results: results, corpus: corpus))
@@ -83,7 +58,7 @@ struct Ask: ParsableCommand {
                 var seen: Set<String> = []
                 for r in results where seen.insert(r.passage.source).inserted { print(Output.source(r.passage, corpus: corpus)) }
             } else {
-                let matcher = Highlighter(question: question, analyzer: searcher.analyzer)
+                let matcher = Highlighter(question: question, analyzer: found.analyzer)
                 print(Output.text(results: results, corpus: corpus, matcher: matcher, colored: answer.colored, full: answer.full),
                       terminator: "")
             }

@@ -16,7 +16,7 @@ struct Lore: ParsableCommand {
         default collection (the first added with lore collection add); ./corpus and ./index.
         """,
         version: "0.3.0",
-        subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, CollectionCommand.self, Status.self, Eval.self, Bench.self]
+        subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, CollectionCommand.self, Status.self, Serve.self, Eval.self, Bench.self]
     )
 
     /// Parses and runs the command. A bad option or argument (out of range, unknown, missing)

@@ -7,22 +7,33 @@ public struct NoteReader: Sendable {
 
     public init(corpus: String) { self.corpus = corpus }
 
+    /// Why a note could not be read.
+    public enum Problem: Error, CustomStringConvertible, Equatable {
+        case outside(path: String, corpus: String)
+        case missing(path: String, corpus: String)
+        case notText(path: String)
+
+        public var description: String {
+            switch self {
+            case .outside(let path, let corpus): return "\(path) is outside the notes folder \(corpus)"
+            case .missing(let path, let corpus): return "no note \(path) in \(corpus)"
+            case .notText(let path): return "\(path) is not UTF-8 text"
+            }
+        }
+    }
+
     /// The note's text. `path` is relative to the notes folder, or starts with the folder as
     /// given (`corpus/stories/a.md` with the folder `corpus`).
-    public func read(_ path: String) throws -> String {
+    public func read(_ path: String) throws(Problem) -> String {
         let root = URL(fileURLWithPath: corpus).standardizedFileURL.resolvingSymlinksInPath().path
         var relative = path
         let prefix = corpus.hasSuffix("/") ? corpus : corpus + "/"
         if relative.hasPrefix(prefix) { relative = String(relative.dropFirst(prefix.count)) }
         let candidate = relative.hasPrefix("/") ? relative : root + "/" + relative
         let resolved = URL(fileURLWithPath: candidate).standardizedFileURL.resolvingSymlinksInPath().path
-        guard resolved.hasPrefix(root + "/") else {
-            throw LoreError("\(path) is outside the notes folder \(corpus)")
-        }
-        guard let data = FileManager.default.contents(atPath: resolved) else {
-            throw LoreError("no note \(path) in \(corpus)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw LoreError("\(path) is not UTF-8 text") }
+        guard resolved.hasPrefix(root + "/") else { throw .outside(path: path, corpus: corpus) }
+        guard let data = FileManager.default.contents(atPath: resolved) else { throw .missing(path: path, corpus: corpus) }
+        guard let text = String(data: data, encoding: .utf8) else { throw .notText(path: path) }
         return text
     }
 }

@@ -57,6 +57,14 @@ public struct PassageStore: Sendable {
         return (title, text + "\n" + String(decoding: blob[textEnd..<(textEnd + Int(r.tagsLength))], as: UTF8.self))
     }
 
+    /// Passage i's note's front-matter tags, as embedded (space-separated in the store).
+    public func tags(_ i: Int) -> [String] {
+        let r = records[i]
+        guard r.tagsLength > 0 else { return [] }
+        let start = blob.startIndex + Int(r.offset) + Int(r.titleLength) + Int(r.textLength)
+        return String(decoding: blob[start..<(start + Int(r.tagsLength))], as: UTF8.self).split(separator: " ").map(String.init)
+    }
+
     /// The bytes of passage i (title, text, tags) in the blob.
     func byteRange(_ i: Int) -> Range<Int> {
         let r = records[i]

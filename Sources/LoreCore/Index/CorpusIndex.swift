@@ -64,6 +64,12 @@ public final class CorpusIndex: @unchecked Sendable {
         return try s.passage(i)
     }
 
+    /// The front-matter tags of the note of the passage in `slot` (each word of a tag apart).
+    public func tags(_ slot: Int) throws -> [String] {
+        let (s, i) = locate(slot)
+        return try s.tags(i)
+    }
+
     /// What the passage in `slot` was embedded from: title, and text with its note's tags.
     func embeddingInput(_ slot: Int) throws -> (title: String, body: String) {
         let (s, i) = locate(slot)

@@ -123,6 +123,12 @@ public final class Segment: @unchecked Sendable {
         return passages.embeddingInput(i)
     }
 
+    /// Passage i's note's tags, its bytes checked on first use.
+    func tags(_ i: Int) throws -> [String] {
+        try checks?.passage(i, self)
+        return passages.tags(i)
+    }
+
     /// Passage i's latent vector as stored (`rank` fixed-point values), checked on first use.
     func vector(_ i: Int) throws -> UnsafeBufferPointer<Int16> {
         try checks?.vector(i, self)

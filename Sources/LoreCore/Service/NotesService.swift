@@ -1,0 +1,128 @@
+import Foundation
+
+/// One opened index, as every answer reads it: a request takes one snapshot and reads only it,
+/// so an answer never mixes two generations of the index, whatever refresh runs meanwhile.
+public final class IndexSnapshot: Sendable {
+    public let index: CorpusIndex
+    public let synonyms: Synonyms?
+    /// 1 for the index first opened, then one more per refresh that changed it.
+    public let generation: Int
+    /// When the index on disk was last written (its root file's time), if known.
+    public let builtAt: Date?
+
+    init(index: CorpusIndex, synonyms: Synonyms?, generation: Int, builtAt: Date?) {
+        self.index = index
+        self.synonyms = synonyms
+        self.generation = generation
+        self.builtAt = builtAt
+    }
+}
+
+/// What `lore serve` (and the one-shot commands) answer from: the notes folder and its index,
+/// kept fresh. `snapshot()` checks the notes (sizes and times, as `lore ask` does) at most once
+/// per `recheck` seconds; when they changed, the index is refreshed, the new snapshot is built
+/// whole, then swapped in under a lock. While one caller refreshes, the others keep answering
+/// from the snapshot they find, so queries from several clients go on during a refresh.
+public final class NotesService: @unchecked Sendable {
+    public let store: IndexStore
+    public let options: QueryOptions
+    /// Seconds between two looks at the notes folder (0: before every answer).
+    public let recheck: Double
+    private let overrides: (inout IndexConfig) -> Void
+    private let warn: @Sendable (String) -> Void
+    private let progress: BuildProgress?
+
+    /// Guards `current` and `lastCheck`; held only to read or swap them, never while building.
+    private let state = NSLock()
+    private var current: IndexSnapshot?
+    private var lastCheck: UInt64 = 0
+    /// Held by the one caller that checks the notes and refreshes the index.
+    private let refreshing = NSLock()
+
+    public init(store: IndexStore, options: QueryOptions = QueryOptions(), recheck: Double = 0,
+                overrides: @escaping (inout IndexConfig) -> Void = { _ in },
+                warn: @escaping @Sendable (String) -> Void = { _ in }, progress: BuildProgress? = nil) {
+        self.store = store
+        self.options = options
+        self.recheck = recheck
+        self.overrides = overrides
+        self.warn = warn
+        self.progress = progress
+    }
+
+    /// The current snapshot, refreshed first when the notes changed (and `recheck` seconds
+    /// passed since the last look). The first call opens (or builds) the index.
+    public func snapshot() throws -> IndexSnapshot {
+        let now = DispatchTime.now().uptimeNanoseconds
+        state.lock()
+        let found = current
+        let due = found == nil || Double(now &- lastCheck) / 1e9 >= recheck
+        state.unlock()
+        if let found, !due { return found }
+        // Someone else is refreshing: answer from the snapshot there is (the first open waits).
+        if let found {
+            guard refreshing.try() else { return found }
+        } else {
+            refreshing.lock()
+        }
+        defer { refreshing.unlock() }
+        return try refresh()
+    }
+
+    /// Rebuilds the index whole (its data was found damaged: `problem`) and swaps it in.
+    public func rebuild(after problem: any Error) throws -> IndexSnapshot {
+        refreshing.lock()
+        defer { refreshing.unlock() }
+        let config = state.withLock { current?.index.config }
+        warn(IndexStore.rebuilding("\(problem)"))
+        var c = config ?? IndexConfig()
+        if config == nil { overrides(&c) }
+        let (index, _) = try store.build(config: c, previous: nil, warn: warn, progress: progress)
+        return swap(in: index)
+    }
+
+    /// Runs `body` on a fresh snapshot; when the index data turns out damaged while it reads
+    /// and the notes folder is there, the index is rebuilt and `body` runs once more.
+    public func reading<T>(_ body: (IndexSnapshot) throws -> T) throws -> T {
+        let snap = try snapshot()
+        do {
+            return try body(snap)
+        } catch let problem as IndexFile.Problem where FileManager.default.fileExists(atPath: store.corpusPath) {
+            return try body(try rebuild(after: problem))
+        }
+    }
+
+    /// Checks the notes and refreshes when needed; the caller holds `refreshing`.
+    private func refresh() throws -> IndexSnapshot {
+        let start = DispatchTime.now().uptimeNanoseconds
+        // The state may have moved while this caller waited for the lock.
+        let previous = state.withLock { current }
+        defer { state.withLock { lastCheck = start } }
+        guard let previous else {
+            let opened = try store.open(overrides: overrides, warn: warn, progress: progress)
+            if let report = opened.report { warn(report.summary) }
+            return swap(in: opened.index)
+        }
+        guard FileManager.default.fileExists(atPath: store.corpusPath) else { return previous }
+        let builder = IndexBuilder(corpus: store.corpusPath, config: previous.index.config,
+                                   respectIgnores: store.respectIgnores)
+        guard try builder.isStale(previous.index) else { return previous }
+        warn("notes changed since the index was built: refreshing it")
+        let (index, report) = try store.build(config: previous.index.config, previous: previous.index, warn: warn,
+                                              progress: progress)
+        warn(report.summary)
+        return swap(in: index)
+    }
+
+    /// Makes `index` the current snapshot (with the synonyms read now) and returns it.
+    private func swap(in index: CorpusIndex) -> IndexSnapshot {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: store.indexPath + "/" + IndexFile.fileName)
+        let synonyms = Synonyms.load(corpus: store.corpusPath)
+        return state.withLock {
+            let snap = IndexSnapshot(index: index, synonyms: synonyms, generation: (current?.generation ?? 0) + 1,
+                                     builtAt: attributes?[.modificationDate] as? Date)
+            current = snap
+            return snap
+        }
+    }
+}
