@@ -99,7 +99,7 @@ final class ServedProcess: @unchecked Sendable {
     deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
 }
 
-/// One HTTP/1.1 GET over a plain socket: status and body (no redirects, no keep-alive).
+/// One HTTP/1.1 request over a plain socket: status and body (no redirects, no keep-alive).
 enum RawHTTP {
     struct Reply {
         var status: Int
@@ -110,6 +110,10 @@ enum RawHTTP {
     }
 
     static func get(_ target: String, port: UInt16, host: String? = nil) throws -> Reply {
+        try request("GET", target, port: port, host: host)
+    }
+
+    static func request(_ method: String, _ target: String, port: UInt16, host: String? = nil, json: Data? = nil) throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -121,21 +125,44 @@ enum RawHTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        let request = "GET \(target) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+        if let json { head += "Content-Type: application/json\r\nContent-Length: \(json.count)\r\n" }
+        let bytes = Array((head + "\r\n").utf8) + (json.map(Array.init) ?? [])
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw POSIXError(.EPIPE) }
+            sent += n
+        }
+        // Read until the body is whole (by Content-Length, or the last chunk), or the peer closes:
+        // not every server closes after the response even when asked to.
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while !complete(data) {
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { break }
             data.append(contentsOf: buffer[0..<n])
         }
         guard let split = data.range(of: Data("\r\n\r\n".utf8)) else { throw POSIXError(.EBADMSG) }
-        let head = String(decoding: data[..<split.lowerBound], as: UTF8.self)
-        let status = Int(head.split(separator: " ")[1]) ?? 0
+        let headers = String(decoding: data[..<split.lowerBound], as: UTF8.self)
+        let status = Int(headers.split(separator: " ")[1]) ?? 0
         var body = Data(data[split.upperBound...])
-        if head.lowercased().contains("transfer-encoding: chunked") { body = dechunk(body) }
-        return Reply(status: status, headers: head, body: body)
+        if headers.lowercased().replacingOccurrences(of: ": ", with: ":").contains("transfer-encoding:chunked") { body = dechunk(body) }
+        return Reply(status: status, headers: headers, body: body)
+    }
+
+    /// True once `data` holds a whole response with a length or in chunks.
+    private static func complete(_ data: Data) -> Bool {
+        guard let split = data.range(of: Data("\r\n\r\n".utf8)) else { return false }
+        let headers = String(decoding: data[..<split.lowerBound], as: UTF8.self).lowercased()
+        for line in headers.split(separator: "\r\n") where line.hasPrefix("content-length:") {
+            guard let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else { return false }
+            return data.count - split.upperBound >= length
+        }
+        if headers.replacingOccurrences(of: ": ", with: ":").contains("transfer-encoding:chunked") {
+            return data[split.upperBound...].range(of: Data("0\r\n\r\n".utf8)) != nil
+        }
+        return false
     }
 
     private static func dechunk(_ data: Data) -> Data {
