@@ -13,6 +13,7 @@ let package = Package(
         // `lore serve`: the Model Context Protocol over stdio, and a small HTTP server (no SwiftNIO).
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Debian libblas-dev: the generic `blas`, swapped for OpenBLAS at run time by alternatives.
@@ -28,7 +29,8 @@ let package = Package(
         .executableTarget(
             name: "lore",
             dependencies: ["LoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                           .product(name: "MCP", package: "swift-sdk"), .product(name: "FlyingFox", package: "FlyingFox")]
+                           .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .testTarget(name: "LoreCoreTests", dependencies: ["LoreCore"]),
         // Runs the built `lore` binary as a process; depending on it makes `swift test` build it.

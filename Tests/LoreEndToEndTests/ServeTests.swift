@@ -116,6 +116,24 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(answer["generation"] as? Int, 2)
     }
 
+    /// A client that writes its requests and closes its end (`printf … | lore serve`) gets every answer.
+    func testMCPAnswersEveryRequestBeforeEndingAtEndOfInput() throws {
+        let s = Scratch()
+        Self.writeNotes(s)
+        let lines = [request(1, "initialize", ["protocolVersion": "2025-06-18", "capabilities": [String: Any](),
+                                               "clientInfo": ["name": "lore-tests", "version": "1"]]),
+                     #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+                     call(2, "search", ["question": "quokkafish", "k": 1]),
+                     call(3, "get", ["path": "notes/budget.md", "lines": "3"])]
+        let r = try LoreProcess.run(["serve", "--corpus", "notes", "--index", "index"], in: s.path,
+                                    timeout: 60, input: lines.joined(separator: "\n") + "\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let answers = r.stdout.split(separator: "\n").map { json(String($0)) }
+        XCTAssertEqual(answers.compactMap { $0["id"] as? Int }.sorted(), [1, 2, 3])
+        let get = try XCTUnwrap(answers.first { $0["id"] as? Int == 3 })
+        XCTAssertEqual(toolText(get).text, #"{"lines":[3,3],"path":"notes/budget.md","text":"The extra budget was approved by Marta in June.","total_lines":3}"#)
+    }
+
     func testHTTPAPI() throws {
         let s = Scratch()
         Self.writeNotes(s)

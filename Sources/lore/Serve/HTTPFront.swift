@@ -62,13 +62,41 @@ struct HTTPFront: Sendable {
         if let bound = await server.listeningAddress {
             let shown: String
             switch bound {
-            case .ip4(let ip, let port): shown = "\(ip):\(port)"
-            case .ip6(let ip, let port): shown = "[\(ip)]:\(port)"
+            case .ip4(let ip, let port): shown = "\(ip):\(port)"; Self.noDelay(listeningOn: port)
+            case .ip6(let ip, let port): shown = "[\(ip)]:\(port)"; Self.noDelay(listeningOn: port)
             case .unix(let path): shown = path
             }
             printError("serving http://\(shown)/ (notes: \(service.store.corpusPath), index: \(service.store.indexPath))")
         }
         try await task.value
+    }
+
+    /// Sets TCP_NODELAY on the listening socket of `port`, which the connections it accepts
+    /// inherit (Linux). FlyingFox writes a response's head and body in two sends, and without it
+    /// Nagle's algorithm holds the body until the client's delayed ACK: 40 ms per request on
+    /// loopback. FlyingFox keeps its socket to itself, so it is found among this process's
+    /// descriptors by its local port.
+    static func noDelay(listeningOn port: UInt16) {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
+        for fd in fds {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let named = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
+            }
+            guard named else { continue }
+            let local: UInt16
+            switch Int32(storage.ss_family) {
+            case AF_INET: local = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) } }
+            case AF_INET6: local = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) } }
+            default: continue
+            }
+            var listening: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            guard local == port, getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening == 1 else { continue }
+            var on: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        }
     }
 
     // MARK: Routes
