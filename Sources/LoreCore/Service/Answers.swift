@@ -125,6 +125,8 @@ public struct ServiceStatus: Codable, Sendable, Equatable {
         public var latent_layer: Bool
         public var latent_weight: Float
         public var related_weight: Float
+        public var proximity_weight: Float
+        public var proximity_depth: Int
         public var candidates: Int
         public var feedback_docs: Int
         public var synonyms: Int

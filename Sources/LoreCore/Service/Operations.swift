@@ -154,6 +154,7 @@ extension NotesService {
             settings: .init(dimension_bits: c.dimensionBits, title_boost: c.titleBoost, k1: c.weighting.k1, b: c.weighting.b,
                             latent_dims: c.latent.dimensions, latent_layer: snap.index.latent != nil,
                             latent_weight: options.latentWeight, related_weight: options.relatedWeight,
+                            proximity_weight: options.proximityWeight, proximity_depth: options.proximityDepth,
                             candidates: options.candidates, feedback_docs: options.feedback.documents,
                             synonyms: snap.synonyms?.groups.count ?? 0))
     }
