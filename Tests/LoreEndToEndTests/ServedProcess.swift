@@ -62,7 +62,10 @@ final class ServedProcess: @unchecked Sendable {
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return false }
             return (o["id"] as? Int) == id
         }
-        guard let line else { throw XCTSkip("no answer to request \(id) in \(timeout) s; stderr: \(stderr)") }
+        guard let line else {
+            XCTFail("no answer to request \(id) in \(timeout) s; stderr: \(stderr)")
+            throw CancellationError()
+        }
         return try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
     }
 
