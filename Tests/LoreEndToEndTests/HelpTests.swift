@@ -41,7 +41,7 @@ final class HelpTests: XCTestCase {
         let described = Dictionary(options(help).map { ($0.name, $0.text) }) { a, _ in a }
         for (name, shown) in [("--k1", "(default: 1.2)"), ("--b", "(default: 0.75)"), ("--title-boost", "(default: 2)"),
                               ("--dimension-bits", "(default: 31)"), ("--latent-dims", "(default: 200)"),
-                              ("--signed-hash", "(default: true)"), ("--related-weight", "(default: 1: a synonym counts as the word)"), ("--proximity-depth", "(default: 30)"),
+                              ("--signed-hash", "(default: true)"), ("--related-weight", "(default: 1: a synonym counts as the word)"), ("--proximity-depth", "(default: 20)"),
                               ("--feedback-docs", "(default: 3)"), ("--color", "default: auto)")] {
             XCTAssertTrue(described[name]?.contains(shown) == true, "\(name): \(described[name] ?? "missing")")
         }
