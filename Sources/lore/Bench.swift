@@ -110,7 +110,7 @@ struct Bench: ParsableCommand {
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw LoreError("the benchmark at \(n) passages failed") }
+        guard process.terminationStatus == 0 else { throw LoreError.benchmarkFailed(passages: n) }
         return try JSONDecoder().decode(BenchmarkResult.self, from: data)
     }
 

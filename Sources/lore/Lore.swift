@@ -1,3 +1,4 @@
+@preconcurrency import Glibc
 import ArgumentParser
 import Foundation
 import LoreCore
@@ -23,6 +24,8 @@ struct Lore: ParsableCommand {
     /// is one line on stderr, like every other error of lore, and exit code 64; help and
     /// other errors go through ArgumentParser as usual.
     static func main() {
+        // A closed pipe is an error of the write (EPIPE), reported like any other, not a signal.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -37,16 +40,43 @@ struct Lore: ParsableCommand {
     }
 }
 
-/// Runs `body`, turning Lore's errors into one line on stderr and a non-zero exit.
+/// Runs `body`, turning Lore's errors into one line on stderr and their exit code (2, or 64
+/// for a bad option). Standard output is flushed at the end: output that could not be written
+/// (a closed pipe, a full disk) is an error too.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as ExitCode {
+    do {
+        let result = try body()
+        try flushOutput()
+        return result
+    } catch let error as ExitCode {
+        if error.rawValue == 1 { try reportingErrors(flushOutput) }
         throw error
+    } catch let error as LoreError {
+        printError(error.description)
+        throw ExitCode(error.exitCode)
+    } catch let error as CollectionError {
+        printError(error.description)
+        throw ExitCode(2)
+    } catch let error as ServiceError {
+        printError(error.description)
+        throw ExitCode(2)
     } catch {
-        printError("\(error)")
+        // Only LoreError is meant to get here: anything else is said in one line all the same.
+        printError("unexpected error: \(error.localizedDescription)")
         throw ExitCode(2)
     }
 }
 
+/// Writes what is buffered for standard output; throws when it cannot be written.
+func flushOutput() throws {
+    if fflush(stdout) != 0 || ferror(stdout) != 0 {
+        let reason = String(cString: strerror(errno))
+        clearerr(stdout)
+        throw LoreError.outputFailed(reason: reason)
+    }
+}
+
+/// One line on standard error, `lore: ` first. A standard error that cannot be written is let go.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("lore: \(message)\n".utf8))
+    fputs("lore: \(message)\n", stderr)
 }

@@ -1,3 +1,4 @@
+@preconcurrency import Glibc
 import ArgumentParser
 import Foundation
 import LoreCore
@@ -23,8 +24,8 @@ struct Watch: ParsableCommand {
         signal(SIGTERM) { _ in stopRequested = 1 }
         let store = try reportingErrors { try locations.store }
         Watcher(store: store).run(shouldStop: { stopRequested != 0 },
-                                            report: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
-                                            warn: printError)
+                                  report: { print($0); fflush(stdout) },
+                                  warn: printError)
         printError("stopped watching \(store.corpusPath)")
     }
 }

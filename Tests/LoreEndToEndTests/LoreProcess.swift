@@ -26,12 +26,20 @@ struct LoreProcess {
         return Bundle.main.bundleURL.appendingPathComponent("lore")
     }
 
+    /// Runs lore with `arguments`. `prefix` runs it through another program (such as setpriv, to
+    /// run it as another user); `output` replaces the pipe its standard output is read from (the
+    /// outcome's stdout is then empty).
     @discardableResult
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
-                    timeout: Double? = nil, input: String? = nil) throws -> Outcome {
+                    timeout: Double? = nil, input: String? = nil, prefix: [String] = [], output: FileHandle? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let program = prefix.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(prefix.dropFirst()) + [executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
         // The user's own collections never reach a test: config and data folders that are not
@@ -48,7 +56,7 @@ struct LoreProcess {
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let out = Pipe()
-        process.standardOutput = out
+        process.standardOutput = output ?? out
         process.standardError = err
         // Standard input: `input` through a pipe, closed after it; else nothing (/dev/null).
         let inPipe = input.map { _ in Pipe() }
@@ -63,6 +71,7 @@ struct LoreProcess {
             let pid = process.processIdentifier
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { kill(pid, SIGKILL) } }
         }
+        if output != nil { try out.fileHandleForWriting.close() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try err.close()

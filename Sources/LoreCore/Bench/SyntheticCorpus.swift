@@ -176,7 +176,7 @@ public struct SyntheticCorpus: Sendable {
         }
 
         // Each folder is written by one task, which reports its paths or its first failure.
-        let results = Self.parallelMap(folderCount) { g -> (paths: [String], failure: String?) in
+        let results = Self.parallelMap(folderCount) { g -> (paths: [String], failure: LoreError?) in
             var paths: [String] = []
             var bytes: [UInt8] = []
             var title: [UInt8] = []
@@ -205,7 +205,7 @@ public struct SyntheticCorpus: Sendable {
             return (paths, nil)
         }
         if let failure = results.lazy.compactMap(\.failure).first {
-            throw LoreError("cannot write synthetic note \(failure)")
+            throw failure
         }
         let paths = results.flatMap(\.paths)
         return paths
@@ -526,27 +526,27 @@ public struct SyntheticCorpus: Sendable {
     }
 
     /// Creates or truncates the file at `path` and writes `bytes`; a message on failure, else nil.
-    private static func writeFile(_ path: String, _ bytes: [UInt8]) -> String? {
+    private static func writeFile(_ path: String, _ bytes: [UInt8]) -> LoreError? {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { return "\(path): \(String(cString: strerror(errno)))" }
+        guard fd >= 0 else { return .writeFailed(path: path, reason: LoreError.reason()) }
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
+                let failure = LoreError.writeFailed(path: path, reason: LoreError.reason())
                 close(fd)
-                return "\(path): \(message)"
+                return failure
             }
             written += n
         }
-        guard close(fd) == 0 else { return "\(path): \(String(cString: strerror(errno)))" }
+        guard close(fd) == 0 else { return .writeFailed(path: path, reason: LoreError.reason()) }
         return nil
     }
 
     private static func openForWriting(_ url: URL) throws -> FileHandle {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw LoreError("cannot create \(url.path)")
+            throw LoreError.writeFailed(path: url.path, reason: LoreError.reason())
         }
         return try FileHandle(forWritingTo: url)
     }

@@ -81,10 +81,10 @@ public struct CollectionList: Equatable, Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try Data(yaml().utf8).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, file) == 0 else { throw LoreError(String(cString: strerror(errno))) }
+            guard rename(temporary, file) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            let problem = (error as? LoreError)?.description ?? (error as NSError).localizedDescription
+            let problem = LoreError.systemReason(error)
             throw CollectionError.cannotWrite(file: file, problem: problem)
         }
     }

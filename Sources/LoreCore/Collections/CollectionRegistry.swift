@@ -45,7 +45,7 @@ public struct CollectionRegistry: Sendable {
         var removal = Removal(collection: removed, removedIndex: nil, newDefault: wasDefault ? list.defaultCollection : nil)
         if NotesLocation.isFolder(index) {
             do { try FileManager.default.removeItem(atPath: index) } catch {
-                throw LoreError("removed collection \(name), but not its index \(index): \((error as NSError).localizedDescription)")
+                throw LoreError.writeFailed(path: index, reason: "collection \(name) removed, but not its index (\(LoreError.systemReason(error)))")
             }
             removal.removedIndex = index
         }

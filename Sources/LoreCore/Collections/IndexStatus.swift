@@ -39,7 +39,7 @@ extension IndexStore {
         let root = indexPath + "/" + IndexFile.fileName
         let built = (try? FileManager.default.attributesOfItem(atPath: root))?[.modificationDate] as? Date
         let index: CorpusIndex
-        do { index = try IndexFile.read(from: indexPath) } catch IndexFile.Problem.missing {
+        do { index = try IndexFile.read(from: indexPath) } catch LoreError.indexMissing {
             return IndexStatus(state: .notBuilt)
         } catch {
             return IndexStatus(state: .damaged, built: built, problem: "\(error)")

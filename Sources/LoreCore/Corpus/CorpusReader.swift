@@ -35,12 +35,12 @@ public struct CorpusReader: Sendable {
     public func listFiles(warn: (String) -> Void = { _ in }) throws -> [NoteFile] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
-            throw LoreError("corpus folder not found: \(root.path)")
+            throw LoreError.notesFolderMissing(folder: root.path, index: nil)
         }
-        guard isDirectory.boolValue else { throw LoreError("corpus is not a folder: \(root.path)") }
+        guard isDirectory.boolValue else { throw LoreError.notesFolderNotAFolder(folder: root.path) }
         var st = stat()
         guard stat(root.path, &st) == 0 else {
-            throw LoreError("cannot read folder \(root.path): \(String(cString: strerror(errno)))")
+            throw LoreError.notesFolderUnreadable(folder: root.path, reason: LoreError.reason())
         }
         var files: [NoteFile] = []
         try walk(root.path, relative: "", ancestors: [FolderID(st)], rules: [], into: &files, warn: warn)
@@ -62,7 +62,7 @@ public struct CorpusReader: Sendable {
                       into files: inout [NoteFile], warn: (String) -> Void) throws {
         guard let handle = opendir(dir) else {
             let why = String(cString: strerror(errno))
-            if relative.isEmpty { throw LoreError("cannot read folder \(dir): \(why)") }
+            if relative.isEmpty { throw LoreError.notesFolderUnreadable(folder: dir, reason: why) }
             warn("skipped \(relative): cannot read the folder (\(why))")
             return
         }
@@ -119,19 +119,55 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// The text of a note, or an error saying why it cannot be indexed (unreadable, binary,
-    /// not UTF-8, empty).
+    /// The text of a note, or an error saying why it cannot be indexed: `noteUnreadable` when
+    /// its bytes cannot be read, `noteSkipped` when they are not text (binary, not UTF-8, empty).
     public func readText(_ file: NoteFile) throws -> (text: String, bytes: Data) {
-        let url = root.appendingPathComponent(file.path)
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw LoreError("cannot read \(file.path): \(error.localizedDescription)")
+        do throws(ErrorCode) { data = try Self.readFile(root.path + "/" + file.path) } catch {
+            throw LoreError.noteUnreadable(note: file.path, reason: LoreError.reason(error.code))
         }
-        if data.prefix(8192).contains(0) { throw LoreError("skipped \(file.path): binary file") }
+        if data.prefix(8192).contains(0) { throw LoreError.noteSkipped(note: file.path, reason: "binary file") }
         guard let text = String(validating: data, as: UTF8.self) else {
-            throw LoreError("skipped \(file.path): not valid UTF-8")
+            throw LoreError.noteSkipped(note: file.path, reason: "not valid UTF-8")
         }
-        if text.allSatisfy(\.isWhitespace) { throw LoreError("skipped \(file.path): empty file") }
+        if text.allSatisfy(\.isWhitespace) { throw LoreError.noteSkipped(note: file.path, reason: "empty file") }
         return (text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, data)
+    }
+
+    /// The folder's absolute path with symbolic links resolved: what an index records of the
+    /// folder it was built from.
+    public var resolvedRoot: String {
+        guard let p = realpath(root.path, nil) else { return root.path }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Whether the note at `path` (relative) can be opened for reading now.
+    public func canRead(_ path: String) -> Bool {
+        let fd = open(root.path + "/" + path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
+    /// An `errno` value, as thrown by `readFile`.
+    public struct ErrorCode: Error { public var code: Int32 }
+
+    /// The bytes of the file at `path`, read with the C library so a failure has its `errno`.
+    public static func readFile(_ path: String) throws(ErrorCode) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ErrorCode(code: errno) }
+        defer { close(fd) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ErrorCode(code: errno)
+            }
+            if n == 0 { return data }
+            data.append(contentsOf: chunk[0..<n])
+        }
     }
 }

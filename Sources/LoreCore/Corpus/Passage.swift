@@ -18,9 +18,3 @@ public struct Passage: Equatable, Sendable {
         self.text = text
     }
 }
-
-/// Something wrong with the input that Lore reports to the user instead of crashing.
-public struct LoreError: Error, CustomStringConvertible, Equatable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -52,7 +52,7 @@ public struct IndexConfig: Codable, Equatable, Sendable {
 
     /// Checks every setting; the first that is out of range is the error.
     public func validate() throws {
-        func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError("\(what)") } }
+        func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError.badOption(what) } }
         try check((8...31).contains(dimensionBits), "--dimension-bits must be 8 to 31")
         try check(titleBoost.isFinite && titleBoost >= 0 && titleBoost <= 100, "--title-boost must be in 0...100")
         try check((10...100_000).contains(maxPassageWords), "the passage length must be 10 to 100000 words")

@@ -59,7 +59,7 @@ public struct BEIRCollection: Sendable {
         let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LoreError("BEIR collection folder not found: \(root.path)")
+            throw LoreError.badTestCollection(path: root.path, problem: "BEIR collection folder not found")
         }
         name = root.lastPathComponent
 
@@ -75,7 +75,7 @@ public struct BEIRCollection: Sendable {
 
         let candidates = ["qrels/test.tsv", "qrels.tsv"].map { root.appendingPathComponent($0).path }
         guard let qrelsPath = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw LoreError("BEIR collection \(root.path): missing qrels (neither qrels/test.tsv nor qrels.tsv)")
+            throw LoreError.badTestCollection(path: root.path, problem: "missing qrels (neither qrels/test.tsv nor qrels.tsv)")
         }
         qrels = try Self.readQrels(qrelsPath)
     }
@@ -124,11 +124,11 @@ public struct BEIRCollection: Sendable {
     /// 1-based numbers, skipping blank ones.
     private static func lines(of path: String) throws -> [(number: Int, bytes: Data)] {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw LoreError("BEIR collection file not found: \(path)")
+            throw LoreError.badTestCollection(path: path, problem: "BEIR collection file not found")
         }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw LoreError("cannot read \(path): \(error.localizedDescription)")
+        do throws(CorpusReader.ErrorCode) { data = try CorpusReader.readFile(path) } catch {
+            throw LoreError.badTestCollection(path: path, problem: "cannot read it (\(LoreError.reason(error.code)))")
         }
         var result: [(number: Int, bytes: Data)] = []
         for (index, slice) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
@@ -147,11 +147,11 @@ public struct BEIRCollection: Sendable {
             do {
                 items.append(try parse(bytes))
             } catch let problem as LineProblem {
-                throw LoreError("\(path):\(number): \(problem.message)")
+                throw LoreError.badTestCollection(path: "\(path):\(number)", problem: problem.message)
             } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
-                throw LoreError("\(path):\(number): not a JSON object")
+                throw LoreError.badTestCollection(path: "\(path):\(number)", problem: "not a JSON object")
             } catch {
-                throw LoreError("\(path):\(number): not valid JSON")
+                throw LoreError.badTestCollection(path: "\(path):\(number)", problem: "not valid JSON")
             }
         }
         return items
@@ -171,8 +171,8 @@ public struct BEIRCollection: Sendable {
             }
             seenRow = true
             guard fields.count == 3, let grade, !fields[0].isEmpty, !fields[1].isEmpty else {
-                throw LoreError(
-                    "\(path):\(number): expected query-id<TAB>corpus-id<TAB>integer score, got \"\(line)\"")
+                throw LoreError.badTestCollection(
+                    path: "\(path):\(number)", problem: "expected query-id<TAB>corpus-id<TAB>integer score, got \"\(line)\"")
             }
             qrels[fields[0], default: [:]][fields[1]] = grade
         }

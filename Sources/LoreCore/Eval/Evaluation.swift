@@ -70,7 +70,7 @@ public enum EvaluationSuite {
         if fm.fileExists(atPath: folder + "/corpus.jsonl") { return [folder] }
         let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
         let found = names.sorted().map { folder + "/" + $0 }.filter { fm.fileExists(atPath: $0 + "/corpus.jsonl") }
-        guard !found.isEmpty else { throw LoreError("no test collection in \(folder): expected corpus.jsonl there or in its subfolders") }
+        guard !found.isEmpty else { throw LoreError.noTestCollection(folder: folder) }
         return found
     }
 }

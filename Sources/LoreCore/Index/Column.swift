@@ -11,16 +11,16 @@ final class MappedFile: @unchecked Sendable {
         self.path = path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            if errno == ENOENT { throw IndexFile.Problem.missing(path) }
-            throw IndexFile.Problem.damaged(path, "cannot be opened: \(String(cString: strerror(errno)))")
+            if errno == ENOENT { throw LoreError.indexMissing(file: path) }
+            throw LoreError.indexDamaged(file: path, problem: "cannot be opened: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IndexFile.Problem.damaged(path, "cannot be read") }
+        guard fstat(fd, &st) == 0 else { throw LoreError.indexDamaged(file: path, problem: "cannot be read") }
         size = Int(st.st_size)
         guard size > 0 else { base = nil; return }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            throw IndexFile.Problem.damaged(path, "cannot be mapped: \(String(cString: strerror(errno)))")
+            throw LoreError.indexDamaged(file: path, problem: "cannot be mapped: \(String(cString: strerror(errno)))")
         }
         base = UnsafeRawPointer(p)
     }

@@ -9,6 +9,9 @@ public struct ManifestEntry: Equatable, Sendable {
     /// The slot of the note's first passage; its passages are consecutive slots of one segment.
     public var firstPassage: Int
     public var passageCount: Int
+    /// The note could not be read (permissions, an I/O error) when it was last looked at: it is
+    /// read again by the next refresh that finds it readable, whatever its size and time say.
+    public var unreadable = false
 
     /// The slots of the note's passages.
     public var slots: Range<Int> { firstPassage..<(firstPassage + passageCount) }
@@ -27,9 +30,14 @@ public final class CorpusIndex: @unchecked Sendable {
     public let latent: LatentModel?
     /// The file holding the latent basis, or nil until it is written.
     let latentName: String?
+    /// The checksum of the basis file's section table (0 until it is written).
+    let latentSum: UInt64
+    /// The notes folder the index was built from (absolute, links resolved); empty for
+    /// collections that are not folders of notes (lore eval, lore bench).
+    public let notesFolder: String
 
     init(config: IndexConfig, files: [ManifestEntry], segments: [Segment], lexical: LexicalModel, latent: LatentModel?,
-         latentName: String?) {
+         latentName: String?, latentSum: UInt64 = 0, notesFolder: String = "") {
         self.config = config
         self.files = files
         self.segments = segments
@@ -37,6 +45,14 @@ public final class CorpusIndex: @unchecked Sendable {
         self.lexical = lexical
         self.latent = latent
         self.latentName = latentName
+        self.latentSum = latentSum
+        self.notesFolder = notesFolder
+    }
+
+    /// The same index, built from the notes in `folder`.
+    func with(notesFolder folder: String) -> CorpusIndex {
+        CorpusIndex(config: config, files: files, segments: segments, lexical: lexical, latent: latent,
+                    latentName: latentName, latentSum: latentSum, notesFolder: folder)
     }
 
     /// First slot of each segment, and the total after the last.

@@ -40,13 +40,15 @@ public struct IndexBuilder: Sendable {
         self.config = config
     }
 
-    /// True when the notes on disk differ (by path, size or time) from the manifest of `index`.
+    /// True when the notes on disk differ (by path, size or time) from the manifest of `index`,
+    /// or a note that could not be read when the index was built can be read now.
     public func isStale(_ index: CorpusIndex) throws -> Bool {
         let files = try corpus.listFiles()
         guard files.count == index.files.count else { return true }
         for (f, m) in zip(files, index.files) where f.path != m.path || f.size != m.size || f.mtimeNanos != m.mtimeNanos {
             return true
         }
+        for m in index.files where m.unreadable && corpus.canRead(m.path) { return true }
         return false
     }
 
@@ -60,7 +62,7 @@ public struct IndexBuilder: Sendable {
         var report = BuildReport()
         let files = try corpus.listFiles(warn: warn)
         guard !files.isEmpty else {
-            throw LoreError("no notes in \(corpus.root.path): Lore indexes .md, .markdown and .txt files")
+            throw LoreError.noNotes(folder: corpus.root.path)
         }
         let reusable = previous.flatMap { $0.config == config ? $0 : nil }
         var old: [String: ManifestEntry] = [:]
@@ -71,7 +73,7 @@ public struct IndexBuilder: Sendable {
         let previousEntries = files.map { old.removeValue(forKey: $0.path) }
         let toRead = files.indices.filter { i in
             guard let before = previousEntries[i], reusable != nil else { return true }
-            return before.size != files[i].size || before.mtimeNanos != files[i].mtimeNanos
+            return before.size != files[i].size || before.mtimeNanos != files[i].mtimeNanos || before.unreadable
         }
         progress?(.listed(notes: files.count, toRead: toRead.count))
         let outcomes = readAndEmbed(toRead.map { files[$0] }, previous: toRead.map { previousEntries[$0] }, progress: progress)
@@ -90,14 +92,19 @@ public struct IndexBuilder: Sendable {
             case nil, .unchanged?:
                 var entry = before!
                 entry.mtimeNanos = file.mtimeNanos
+                entry.unreadable = false
                 entries.append(entry)
                 report.unchanged += 1
-            case .skipped(let warning, let hash)?:
+            case .skipped(let warning, let hash, let unreadable)?:
                 warn(warning)
                 report.skipped += 1
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
-                                             firstPassage: base + passages.count, passageCount: 0))
-                if let before { report.changed += 1; removed.append(before.slots) }
+                                             firstPassage: base + passages.count, passageCount: 0, unreadable: unreadable))
+                if let before, before.unreadable, unreadable, before.size == file.size, before.mtimeNanos == file.mtimeNanos {
+                    // Still unreadable, and otherwise as it was: nothing changed.
+                    entries[entries.count - 1].firstPassage = before.firstPassage
+                    report.unchanged += 1
+                } else if let before { report.changed += 1; removed.append(before.slots) }
                 else { report.added += 1 }
             case .embedded(let hash, let split, let tags, let rows, let problem)?:
                 if let problem { warn(problem) }
@@ -115,14 +122,13 @@ public struct IndexBuilder: Sendable {
         let removedCount = removed.reduce(0) { $0 + $1.count }
         let live = (reusable?.passageCount ?? 0) - removedCount + passages.count
         guard live > 0 else {
-            throw LoreError("no text to index in \(corpus.root.path): every note was skipped or empty")
+            throw LoreError.noText(folder: corpus.root.path)
         }
-        let index: CorpusIndex
+        var index: CorpusIndex
         if let reusable {
             if report.isNoOp {
                 index = CorpusIndex(config: config, files: entries, segments: reusable.segments, lexical: reusable.lexical,
-                                    latent: reusable.latent,
-                                    latentName: reusable.latentName)
+                                    latent: reusable.latent, latentName: reusable.latentName, latentSum: reusable.latentSum)
             } else if let refreshed = try refresh(reusable, entries: entries, passages: passages, counts: counts,
                                                   removed: removed, removedCount: removedCount, live: live) {
                 index = refreshed
@@ -135,6 +141,7 @@ public struct IndexBuilder: Sendable {
         } else {
             index = try Self.assemble(config: config, files: entries, passages: passages, counts: counts, progress: progress)
         }
+        index = index.with(notesFolder: corpus.resolvedRoot)
         report.passages = index.passageCount
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return (index, report)
@@ -206,7 +213,7 @@ public struct IndexBuilder: Sendable {
             latent = model.with(changedSinceFit: changed)
         }
         return CorpusIndex(config: config, files: entries, segments: segments, lexical: lexical, latent: latent,
-                           latentName: previous.latentName)
+                           latentName: previous.latentName, latentSum: previous.latentSum)
     }
 
     /// A full build from passages and their hashed counts: one segment, its statistics, and the
@@ -289,8 +296,9 @@ public struct IndexBuilder: Sendable {
     enum ReadOutcome {
         /// Same bytes as in the manifest (only touched): carried over.
         case unchanged
-        /// Not indexable: the warning, and the content hash when the bytes could be read.
-        case skipped(String, UInt64)
+        /// Not indexable: the warning, the content hash when the bytes could be read, and whether
+        /// they could not be (to be tried again).
+        case skipped(String, UInt64, unreadable: Bool)
         /// Read, split and embedded; with one line saying what of the note was left out, if any.
         case embedded(UInt64, [Passage], String, SparseRows, String?)
     }
@@ -329,7 +337,10 @@ public struct IndexBuilder: Sendable {
     private func readOne(_ file: NoteFile, previous: ManifestEntry?, splitter: NoteSplitter,
                          embedder: HashedEmbedder) -> ReadOutcome {
         let text: String, bytes: Data
-        do { (text, bytes) = try corpus.readText(file) } catch { return .skipped("\(error)", 0) }
+        do { (text, bytes) = try corpus.readText(file) } catch {
+            if case LoreError.noteUnreadable = error { return .skipped("\(error)", 0, unreadable: true) }
+            return .skipped("\(error)", 0, unreadable: false)
+        }
         let hash = checksum64(bytes)
         if let previous, previous.contentHash == hash { return .unchanged }
         let split = splitter.passages(of: text, source: file.path)

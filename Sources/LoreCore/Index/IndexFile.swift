@@ -17,21 +17,22 @@ public enum IndexFile {
     static let magic = "LOREIDX\0"
     static let latentMagic = "LORELSA\0"
 
-    /// Why an index cannot be used; the message names the file and the fix.
-    public enum Problem: Error, CustomStringConvertible {
-        case missing(String)
-        case damaged(String, String)
-        case incompatible(String, String)
-
-        public var description: String {
-            switch self {
-            case .missing(let path): return "no index at \(path): run `lore index` to build it"
-            case .damaged(let path, let why):
-                return "index \(path) is damaged (\(why)): run `lore index --rebuild` to build it again"
-            case .incompatible(let path, let why):
-                return "index \(path) cannot be read by this version of lore (\(why)): run `lore index --rebuild`"
-            }
+    /// Creates `folder` and its parents as needed. Throws `indexNotAFolder` when it is a file,
+    /// `writeFailed` with the system's reason when it cannot be made.
+    public static func makeFolder(_ folder: String) throws {
+        var st = stat()
+        if stat(folder, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else { throw LoreError.indexNotAFolder(path: folder) }
+            return
         }
+        let parent = (folder as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != folder, stat(parent, &st) != 0, errno == ENOENT {
+            try makeFolder(parent)
+        }
+        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+            throw LoreError.writeFailed(path: folder, reason: LoreError.reason())
+        }
+        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw LoreError.indexNotAFolder(path: folder) }
     }
 
     // MARK: Writing
@@ -40,7 +41,7 @@ public enum IndexFile {
     /// removed). Returns the index as written, its new files named. The caller holds the lock.
     @discardableResult
     public static func write(_ index: CorpusIndex, to folder: String) throws -> CorpusIndex {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try makeFolder(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var generation = names.compactMap(generationOf).max() ?? 0
         var segments: [Segment] = []
@@ -51,10 +52,11 @@ public enum IndexFile {
             }
             generation += 1
             let name = "seg-\(generation).los"
-            try SectionFile.write(segment.sections(), magic: Segment.magic, to: folder + "/" + name)
-            segments.append(segment.with(name: name))
+            let sum = try SectionFile.write(segment.sections(), magic: Segment.magic, to: folder + "/" + name)
+            segments.append(segment.with(name: name, fileSum: sum))
         }
         var latentName = index.latentName
+        var latentSum = index.latentSum
         if let latent = index.latent, latentName == nil || !names.contains(latentName!) {
             generation += 1
             latentName = "lsa-\(generation).lob"
@@ -62,11 +64,12 @@ public enum IndexFile {
             rows.u64(UInt64(latent.rank))
             rows.u64(UInt64(latent.features.count))
             rows.array(latent.features)
-            try SectionFile.write([("LROW", rows.data), ("LBAS", Column(latent.basis))], magic: latentMagic,
-                                  to: folder + "/" + latentName!)
+            latentSum = try SectionFile.write([("LROW", rows.data), ("LBAS", Column(latent.basis))], magic: latentMagic,
+                                              to: folder + "/" + latentName!)
         }
         let written = CorpusIndex(config: index.config, files: index.files, segments: segments, lexical: index.lexical,
-                                  latent: index.latent, latentName: index.latent == nil ? nil : latentName)
+                                  latent: index.latent, latentName: index.latent == nil ? nil : latentName,
+                                  latentSum: index.latent == nil ? 0 : latentSum, notesFolder: index.notesFolder)
         try SectionFile.write(rootSections(written), magic: magic, to: folder + "/" + fileName)
         let dir = open(folder, O_RDONLY)
         if dir >= 0 { fsync(dir); close(dir) }
@@ -97,22 +100,27 @@ public enum IndexFile {
             files.u64(f.contentHash)
             files.u64(UInt64(f.firstPassage))
             files.u64(UInt64(f.passageCount))
+            files.u64(f.unreadable ? 1 : 0)
         }
         var segments = ByteWriter()
         segments.u64(UInt64(index.segments.count))
         for s in index.segments {
             segments.string(s.name)
             segments.u64(UInt64(s.count))
+            segments.u64(s.fileSum)
         }
         var latent = ByteWriter()
         latent.string(index.latentName ?? "")
         latent.u64(UInt64(index.latent?.changedSinceFit ?? 0))
+        latent.u64(index.latentSum)
+        var notes = ByteWriter()
+        notes.string(index.notesFolder)
         let lexical = index.lexical
         var stats = ByteWriter()
         stats.u64(UInt64(lexical.live))
         stats.u32(lexical.averageLength.bitPattern)
         stats.u64(UInt64(lexical.terms.count))
-        return [("CONF", config), ("FILE", files.data), ("SEGS", segments.data), ("LATN", latent.data),
+        return [("CONF", config), ("NOTE", notes.data), ("FILE", files.data), ("SEGS", segments.data), ("LATN", latent.data),
                 ("LSTA", stats.data), ("TERM", lexical.terms), ("DFRQ", lexical.df), ("LNRM", lexical.lengthNorms),
                 ("LMAX", lexical.maxWeights), ("LMIN", lexical.minWeights)]
     }
@@ -123,7 +131,9 @@ public enum IndexFile {
     /// their small sections checked; text, postings and vectors are checked as they are first read.
     public static func read(from folder: String) throws -> CorpusIndex {
         let path = folder + "/" + fileName
-        guard FileManager.default.fileExists(atPath: path) else { throw Problem.missing(path) }
+        var st = stat()
+        if stat(folder, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR { throw LoreError.indexNotAFolder(path: folder) }
+        guard FileManager.default.fileExists(atPath: path) else { throw LoreError.indexMissing(file: path) }
         // A writer may commit and remove the files of the root just read: read the new root.
         var attempt = 0
         while true {
@@ -132,11 +142,11 @@ public enum IndexFile {
             } catch SegmentGone.gone where attempt < 3 {
                 attempt += 1
             } catch SegmentGone.gone {
-                throw Problem.damaged(path, "a file it refers to is missing")
-            } catch let problem as Problem {
+                throw LoreError.indexDamaged(file: path, problem: "a file it refers to is missing")
+            } catch let problem as LoreError {
                 throw problem
             } catch {
-                throw Problem.damaged(path, "truncated or inconsistent")
+                throw LoreError.indexDamaged(file: path, problem: "truncated or inconsistent")
             }
         }
     }
@@ -149,23 +159,30 @@ public enum IndexFile {
         try root.verify(Array(root.sections.keys))
         let config: IndexConfig
         do { config = try JSONDecoder().decode(IndexConfig.self, from: try root.data("CONF")) } catch {
-            throw Problem.incompatible(path, "unknown configuration")
+            throw LoreError.indexIncompatible(file: path, reason: "unknown configuration")
         }
-        guard (4...31).contains(config.dimensionBits) else { throw Problem.incompatible(path, "dimension 2^\(config.dimensionBits)") }
+        guard (4...31).contains(config.dimensionBits) else { throw LoreError.indexIncompatible(file: path, reason: "dimension 2^\(config.dimensionBits)") }
         let d = config.dimensions
 
         var sr = try root.reader("SEGS")
         let segmentCount = Int(try sr.u64())
-        guard segmentCount <= 1 << 20 else { throw Problem.damaged(path, "segment list") }
+        guard segmentCount <= 1 << 20 else { throw LoreError.indexDamaged(file: path, problem: "segment list") }
         var segments: [Segment] = []
         for _ in 0..<segmentCount {
-            let name = try sr.string(), count = Int(try sr.u64())
-            guard generationOf(name) != nil, !name.contains("/") else { throw Problem.damaged(path, "segment list") }
-            let segment: Segment
-            do { segment = try Segment.open(name, in: folder, dimensions: d) } catch Problem.missing { throw SegmentGone.gone }
-            guard segment.count == count else { throw Problem.damaged(path, "segment \(name) does not match the index") }
+            let name = try sr.string(), count = Int(try sr.u64()), sum = try sr.u64()
+            guard generationOf(name) != nil, !name.contains("/") else { throw LoreError.indexDamaged(file: path, problem: "segment list") }
+            // The root names each file by its content: a file swapped, replaced or left from
+            // another build is damage, never read as if it belonged.
+            let file: SectionFile
+            do { file = try SectionFile.open(folder + "/" + name, magic: Segment.magic) } catch LoreError.indexMissing { throw SegmentGone.gone }
+            guard file.tableSum == sum else {
+                throw LoreError.indexDamaged(file: file.path, problem: "not the segment \(fileName) was written with")
+            }
+            let segment = try Segment.open(file, name: name, dimensions: d)
+            guard segment.count == count else { throw LoreError.indexDamaged(file: path, problem: "segment \(name) does not match the index") }
             segments.append(segment)
         }
+        guard sr.position == sr.end else { throw LoreError.indexDamaged(file: path, problem: "segment list") }
         let slots = segments.reduce(0) { $0 + $1.count }
 
         var fr = try root.reader("FILE")
@@ -176,8 +193,8 @@ public enum IndexFile {
         for _ in 0..<fileCount {
             let entry = ManifestEntry(path: try fr.string(), size: try fr.i64(), mtimeNanos: try fr.i64(),
                                       contentHash: try fr.u64(), firstPassage: Int(try fr.u64()),
-                                      passageCount: Int(try fr.u64()))
-            guard entry.slots.upperBound <= slots else { throw Problem.damaged(path, "manifest") }
+                                      passageCount: Int(try fr.u64()), unreadable: try Self.flag(&fr))
+            guard entry.firstPassage >= 0, entry.passageCount >= 0, entry.slots.upperBound <= slots else { throw LoreError.indexDamaged(file: path, problem: "manifest") }
             files.append(entry)
         }
 
@@ -185,42 +202,56 @@ public enum IndexFile {
         let live = Int(try st.u64())
         let averageLength = Float(bitPattern: try st.u32())
         let termCount = Int(try st.u64())
-        guard termCount <= root.file.size else { throw Problem.damaged(path, "term count") }
+        guard termCount <= root.file.size else { throw LoreError.indexDamaged(file: path, problem: "term count") }
         let norms = try root.column("LNRM", count: slots, of: Float.self)
         let terms = try root.column("TERM", count: termCount, of: UInt32.self)
         for t in 0..<termCount where (t > 0 && terms[t] <= terms[t - 1]) || Int(terms[t]) >= d {
-            throw Problem.damaged(path, "term list")
+            throw LoreError.indexDamaged(file: path, problem: "term list")
         }
         let lexical = LexicalModel(weighting: config.weighting, live: live, terms: terms,
                                    df: try root.column("DFRQ", count: termCount, of: UInt32.self), lengthNorms: norms,
                                    averageLength: averageLength, maxWeights: try root.column("LMAX", count: termCount, of: Float.self),
                                    minWeights: try root.column("LMIN", count: termCount, of: Float.self))
         // Generated collections (lore bench) have passages but no notes.
-        guard files.isEmpty || files.reduce(0, { $0 + $1.passageCount }) == live else { throw Problem.damaged(path, "manifest") }
+        guard files.isEmpty || files.reduce(0, { $0 + $1.passageCount }) == live else { throw LoreError.indexDamaged(file: path, problem: "manifest") }
 
         var lr = try root.reader("LATN")
         let latentName = try lr.string()
         let changedSinceFit = Int(try lr.u64())
+        let latentSum = try lr.u64()
         var latent: LatentModel? = nil
         if !latentName.isEmpty {
-            guard generationOf(latentName) != nil, !latentName.contains("/") else { throw Problem.damaged(path, "latent file name") }
+            guard generationOf(latentName) != nil, !latentName.contains("/") else { throw LoreError.indexDamaged(file: path, problem: "latent file name") }
             let file: SectionFile
-            do { file = try SectionFile.open(folder + "/" + latentName, magic: latentMagic) } catch Problem.missing { throw SegmentGone.gone }
+            do { file = try SectionFile.open(folder + "/" + latentName, magic: latentMagic) } catch LoreError.indexMissing { throw SegmentGone.gone }
+            guard file.tableSum == latentSum else {
+                throw LoreError.indexDamaged(file: file.path, problem: "not the latent basis \(fileName) was written with")
+            }
             try file.verify(["LROW", "LBAS"])
             var rows = try file.reader("LROW")
             let rank = Int(try rows.u64())
             let used = Int(try rows.u64())
-            guard used <= file.file.size, rank > 0, rank <= 100_000 else { throw Problem.damaged(file.path, "latent layer sizes") }
+            guard used <= file.file.size, rank > 0, rank <= 100_000 else { throw LoreError.indexDamaged(file: file.path, problem: "latent layer sizes") }
             let features = try rows.array(used, of: UInt32.self)
             guard features.allSatisfy({ Int($0) < config.dimensions }), let featureRow = FeatureIndex(unique: features),
                   segments.allSatisfy({ $0.rank == rank || $0.count == 0 }) else {
-                throw Problem.damaged(file.path, "latent layer sizes")
+                throw LoreError.indexDamaged(file: file.path, problem: "latent layer sizes")
             }
             latent = LatentModel(rank: rank, features: features, featureRow: featureRow, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
                                  changedSinceFit: changedSinceFit)
         }
+        var nr = try root.reader("NOTE")
+        let notesFolder = try nr.string()
         return CorpusIndex(config: config, files: files, segments: segments, lexical: lexical, latent: latent,
-                           latentName: latent == nil ? nil : latentName)
+                           latentName: latent == nil ? nil : latentName, latentSum: latent == nil ? 0 : latentSum,
+                           notesFolder: notesFolder)
+    }
+
+    /// A manifest flag: 0 or 1, anything else is damage.
+    private static func flag(_ reader: inout ByteReader) throws -> Bool {
+        let v = try reader.u64()
+        guard v <= 1 else { throw ByteReader.Truncated() }
+        return v == 1
     }
 }
 

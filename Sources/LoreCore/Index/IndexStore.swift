@@ -1,8 +1,9 @@
 import Foundation
 
 /// An index folder tied to its corpus folder: opens the index, and builds or refreshes it when it
-/// is missing, stale, damaged or built with other settings. Writers hold an exclusive lock
-/// (`index/.lock`), so two builds never interleave; a second writer waits for the first.
+/// is missing, stale, damaged, of an older format, built from another folder or with other
+/// settings. Writers hold an exclusive lock (`index/.lock`), so two builds never interleave; a
+/// second writer waits for the first.
 public struct IndexStore {
     public let corpusPath: String
     public let indexPath: String
@@ -24,6 +25,27 @@ public struct IndexStore {
         public var report: BuildReport?
     }
 
+    private var corpusExists: Bool { FileManager.default.fileExists(atPath: corpusPath) }
+
+    /// The index as it is in the folder, or nil when there is none; a problem that a rebuild
+    /// cures (damage, another format, another notes folder) is returned beside it, not thrown.
+    private func readExisting() throws -> (CorpusIndex?, LoreError?) {
+        do {
+            let index = try IndexFile.read(from: indexPath)
+            if !index.notesFolder.isEmpty, corpusExists {
+                let given = CorpusReader(root: corpusPath).resolvedRoot
+                if given != index.notesFolder {
+                    return (nil, .indexOfAnotherFolder(index: indexPath, builtFrom: index.notesFolder, given: given))
+                }
+            }
+            return (index, nil)
+        } catch LoreError.indexMissing {
+            return (nil, nil)
+        } catch let error as LoreError where error.isCuredByRebuild {
+            return (nil, error)
+        }
+    }
+
     /// The index, up to date with the corpus. `overrides` changes the stored settings (a change
     /// that alters the vectors rebuilds). When the corpus folder is missing but an index exists,
     /// the index is used as it is, and `warn` says so. Notices (why a build happens, notes skipped) go to `warn`,
@@ -31,17 +53,9 @@ public struct IndexStore {
     public func open(overrides: (inout IndexConfig) -> Void = { _ in }, warn: (String) -> Void = { _ in },
                      progress: BuildProgress? = nil) throws -> Opened {
         removeLeftovers()
-        let existing: CorpusIndex?
-        var damage: String? = nil
-        do { existing = try IndexFile.read(from: indexPath) } catch IndexFile.Problem.missing {
-            existing = nil
-        } catch {
-            existing = nil
-            damage = "\(error)"
-        }
+        let (existing, problem) = try readExisting()
         var config = existing?.config ?? IndexConfig()
         overrides(&config)
-        let corpusExists = FileManager.default.fileExists(atPath: corpusPath)
         if let existing {
             if !corpusExists {
                 // A mistyped folder must not pass unseen: say where the answers come from.
@@ -53,23 +67,19 @@ public struct IndexStore {
             }
         }
         guard corpusExists else {
-            if let damage { throw LoreError(damage) }
-            throw LoreError("corpus folder not found: \(corpusPath) (and no index in \(indexPath))")
+            if let problem { throw problem }
+            throw LoreError.notesFolderMissing(folder: corpusPath, index: indexPath)
         }
         let reason: String
-        if let damage { reason = Self.rebuilding(damage) }
+        if let problem { reason = problem.rebuildingDescription }
         else if existing == nil { reason = "no index in \(indexPath) yet: building it" }
         else if existing!.config != config { reason = "settings changed: rebuilding the index" }
         else { reason = "notes changed since the index was built: refreshing it" }
+        // A folder that cannot be made is the one line said, not a build announced and then failed.
+        try IndexFile.makeFolder(indexPath)
         warn(reason)
         let (index, report) = try build(config: config, previous: existing, warn: warn, progress: progress)
         return Opened(index: index, reason: reason, report: report)
-    }
-
-    /// A problem's message with its advice to rebuild replaced by the news that lore is rebuilding.
-    static func rebuilding(_ message: String) -> String {
-        message.replacingOccurrences(of: "run `lore index --rebuild` to build it again", with: "rebuilding it")
-            .replacingOccurrences(of: "run `lore index --rebuild`", with: "rebuilding it")
     }
 
     /// Runs `body` on `index`. Index data is checked as it is read: when `body` finds it damaged
@@ -79,9 +89,9 @@ public struct IndexStore {
                            _ body: (CorpusIndex) throws -> T) throws -> T {
         do {
             return try body(index)
-        } catch let problem as IndexFile.Problem {
-            guard FileManager.default.fileExists(atPath: corpusPath) else { throw problem }
-            warn(Self.rebuilding("\(problem)"))
+        } catch let problem as LoreError where problem.isCuredByRebuild {
+            guard corpusExists else { throw problem }
+            warn(problem.rebuildingDescription)
             let (rebuilt, _) = try build(config: index.config, previous: nil, warn: warn, progress: progress)
             return try body(rebuilt)
         }
@@ -91,7 +101,7 @@ public struct IndexStore {
     /// Its stages go to `progress` (see `BuildStage`).
     public func build(config: IndexConfig, previous: CorpusIndex?, warn: (String) -> Void = { _ in },
                       progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
-        try FileManager.default.createDirectory(atPath: indexPath, withIntermediateDirectories: true)
+        try IndexFile.makeFolder(indexPath)
         return try withLock(warn: warn) {
             let start = DispatchTime.now().uptimeNanoseconds
             var (index, report) = try IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores)
@@ -106,10 +116,16 @@ public struct IndexStore {
     }
 
     /// `lore index`: refresh what changed since the last build, or everything with `rebuild`.
+    /// An index that cannot be refreshed (damaged, of an older format, built from another notes
+    /// folder) is rebuilt, and `warn` says why.
     public func update(rebuild: Bool, overrides: (inout IndexConfig) -> Void = { _ in },
                        warn: (String) -> Void = { _ in }, progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
         var previous: CorpusIndex? = nil
-        if !rebuild { previous = try? IndexFile.read(from: indexPath) }
+        if !rebuild {
+            let (existing, problem) = try readExisting()
+            if let problem, corpusExists { warn(problem.rebuildingDescription) }
+            previous = existing
+        }
         var config = previous?.config ?? IndexConfig()
         overrides(&config)
         return try build(config: config, previous: rebuild ? nil : previous, warn: warn, progress: progress)
@@ -119,7 +135,7 @@ public struct IndexStore {
     /// work (the lock is free). Whole files a killed writer renamed but never committed are
     /// removed by the next commit, which knows what its root refers to.
     private func removeLeftovers() {
-        let fd = Foundation.open(indexPath + "/.lock", O_RDWR)
+        let fd = Foundation.open(indexPath + "/.lock", O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return }
         defer { close(fd) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return }
@@ -129,15 +145,18 @@ public struct IndexStore {
         }
     }
 
-    /// Runs `body` holding the lock; waiting for another writer is said on `warn`.
+    /// Runs `body` holding the lock; when another writer holds it, says so on `warn` and waits.
     private func withLock<T>(warn: (String) -> Void, _ body: () throws -> T) throws -> T {
         let lockPath = indexPath + "/.lock"
-        let fd = Foundation.open(lockPath, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw LoreError("cannot create the lock \(lockPath): \(String(cString: strerror(errno)))") }
+        let fd = Foundation.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LoreError.writeFailed(path: lockPath, reason: LoreError.reason()) }
         defer { close(fd) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK else { throw LoreError.lockFailed(path: lockPath, reason: LoreError.reason()) }
             warn("another lore is writing \(indexPath); waiting for it")
-            guard flock(fd, LOCK_EX) == 0 else { throw LoreError("cannot lock \(lockPath)") }
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw LoreError.lockFailed(path: lockPath, reason: LoreError.reason()) }
+            }
         }
         defer { flock(fd, LOCK_UN) }
         return try body()

@@ -5,11 +5,14 @@ import Foundation
 /// length, checksum), and the sections, each on a 64-byte boundary so arrays are used in place
 /// from the map. docs/index-format.md documents the bytes.
 struct SectionFile {
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
     static let endianMark: UInt32 = 0x0102_0304
 
     let file: MappedFile
     let sections: [String: Section]
+    /// The checksum of the section table, from the header: it covers every section's offset,
+    /// length and checksum, so it names the file's content (the root records it for each file).
+    let tableSum: UInt64
 
     struct Section {
         let range: Range<Int>
@@ -22,35 +25,38 @@ struct SectionFile {
 
     /// Writes the sections to a temporary file beside `path`, fsyncs it and renames it over
     /// `path`: a reader sees the old file or the new one. The caller fsyncs the folder once all
-    /// files of a commit are in place.
-    static func write(_ sections: [(String, any ContiguousBytes)], magic: String, to path: String) throws {
-        let pieces = layout(sections, magic: magic)
+    /// files of a commit are in place. Returns the checksum of the section table (`tableSum`).
+    @discardableResult
+    static func write(_ sections: [(String, any ContiguousBytes)], magic: String, to path: String) throws -> UInt64 {
+        let (pieces, tableSum) = layout(sections, magic: magic)
         let temporary = path + ".\(getpid()).lore-tmp"
         let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw LoreError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw LoreError.writeFailed(path: temporary, reason: LoreError.reason()) }
         var ok = true
+        var code: Int32 = 0
         for piece in pieces where ok {
             ok = piece.withUnsafeBytes { raw -> Bool in
                 var done = 0
                 while done < raw.count {
                     let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                    if n <= 0 { return false }
+                    if n <= 0 { code = n < 0 ? errno : ENOSPC; return false }
                     done += n
                 }
                 return true
             }
         }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let why = String(cString: strerror(errno))
+        if ok && fsync(fd) != 0 { ok = false; code = errno }
+        if close(fd) != 0 && ok { ok = false; code = errno }
+        if ok && rename(temporary, path) != 0 { ok = false; code = errno }
+        guard ok else {
             unlink(temporary)
-            throw LoreError("cannot write the index file \(path): \(why)")
+            throw LoreError.writeFailed(path: path, reason: LoreError.reason(code))
         }
+        return tableSum
     }
 
     /// The file as pieces to write one after the other; large arrays are written from where they are.
-    static func layout(_ sections: [(String, any ContiguousBytes)], magic: String) -> [any ContiguousBytes] {
+    static func layout(_ sections: [(String, any ContiguousBytes)], magic: String) -> ([any ContiguousBytes], UInt64) {
         let headerSize = 32, entrySize = 32
         var table = ByteWriter()
         var offset = align(headerSize + entrySize * sections.count)
@@ -75,11 +81,12 @@ struct SectionFile {
         header.u32(endianMark)
         header.u32(UInt32(sections.count))
         header.u32(0)
-        header.u64(checksum64(table.data))
+        let tableSum = checksum64(table.data)
+        header.u64(tableSum)
         var head = header.data
         head.append(table.data)
         head.append(Data(count: align(head.count) - head.count))
-        return [head] + body
+        return ([head] + body, tableSum)
     }
 
     static func align(_ n: Int) -> Int { (n + 63) & ~63 }
@@ -90,26 +97,27 @@ struct SectionFile {
     /// when and where the caller needs it.
     static func open(_ path: String, magic: String) throws -> SectionFile {
         #if _endian(big)
-        throw IndexFile.Problem.incompatible(path, "this lore runs on a big-endian machine")
+        throw LoreError.indexIncompatible(file: path, reason: "this lore runs on a big-endian machine")
         #endif
         let file = try MappedFile(path: path)
         let all = file.bytes(0..<file.size)
         guard file.size >= 32, Data(all[0..<8]) == Data(magic.utf8) else {
-            throw IndexFile.Problem.damaged(path, "not a lore index file")
+            throw LoreError.indexDamaged(file: path, problem: "not a lore index file")
         }
         var header = ByteReader(Data(all[8..<32]), range: 0..<24)
         let version = try header.u32()
         let mark = try header.u32()
-        guard mark == endianMark else { throw IndexFile.Problem.incompatible(path, "written with another byte order") }
+        guard mark == endianMark else { throw LoreError.indexIncompatible(file: path, reason: "written with another byte order") }
         guard version == formatVersion else {
-            throw IndexFile.Problem.incompatible(path, "format version \(version), this lore reads version \(formatVersion)")
+            if version < formatVersion { throw LoreError.indexFromOlderLore(file: path, version: version) }
+            throw LoreError.indexFromNewerLore(file: path, version: version)
         }
         let count = Int(try header.u32())
         _ = try header.u32()
         let tableSum = try header.u64()
-        guard count < 1024, 32 + 32 * count <= file.size else { throw IndexFile.Problem.damaged(path, "bad section table") }
+        guard count < 1024, 32 + 32 * count <= file.size else { throw LoreError.indexDamaged(file: path, problem: "bad section table") }
         let tableBytes = Data(all[32..<(32 + 32 * count)])
-        guard checksum64(tableBytes) == tableSum else { throw IndexFile.Problem.damaged(path, "section table checksum") }
+        guard checksum64(tableBytes) == tableSum else { throw LoreError.indexDamaged(file: path, problem: "section table checksum") }
         var table = ByteReader(tableBytes, range: 0..<tableBytes.count)
         var sections: [String: Section] = [:]
         for _ in 0..<count {
@@ -117,15 +125,15 @@ struct SectionFile {
             _ = try table.u32()
             let offset = Int(try table.u64()), length = Int(try table.u64()), sum = try table.u64()
             guard offset >= 0, length >= 0, offset % 64 == 0, offset + length <= file.size else {
-                throw IndexFile.Problem.damaged(path, "section \(tag) runs past the end of the file (truncated?)")
+                throw LoreError.indexDamaged(file: path, problem: "section \(tag) runs past the end of the file (truncated?)")
             }
             sections[tag] = Section(range: offset..<(offset + length), checksum: sum)
         }
-        return SectionFile(file: file, sections: sections)
+        return SectionFile(file: file, sections: sections, tableSum: tableSum)
     }
 
     func range(_ tag: String) throws -> Range<Int> {
-        guard let s = sections[tag] else { throw IndexFile.Problem.damaged(path, "section \(tag) is missing") }
+        guard let s = sections[tag] else { throw LoreError.indexDamaged(file: path, problem: "section \(tag) is missing") }
         return s.range
     }
 
@@ -134,7 +142,7 @@ struct SectionFile {
         for tag in tags {
             guard let s = sections[tag] else { continue }
             guard checksum64(file.bytes(s.range)) == s.checksum else {
-                throw IndexFile.Problem.damaged(path, "section \(tag) checksum")
+                throw LoreError.indexDamaged(file: path, problem: "section \(tag) checksum")
             }
         }
     }
@@ -147,7 +155,7 @@ struct SectionFile {
     func column<T>(_ tag: String, count: Int? = nil, of: T.Type = T.self) throws -> Column<T> {
         let r = try range(tag)
         guard r.count % MemoryLayout<T>.stride == 0, count == nil || r.count == count! * MemoryLayout<T>.stride else {
-            throw IndexFile.Problem.damaged(path, "section \(tag) has the wrong size")
+            throw LoreError.indexDamaged(file: path, problem: "section \(tag) has the wrong size")
         }
         return Column(file, r)
     }

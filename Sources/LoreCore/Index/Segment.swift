@@ -30,6 +30,9 @@ public final class Segment: @unchecked Sendable {
     /// without a latent layer.
     let vectors: Column<Int16>
     let rank: Int
+    /// The checksum of the segment file's section table, which the root records to name the file
+    /// by its content (0 for a segment built in memory and not yet written).
+    let fileSum: UInt64
     /// Lazy checks of a mapped segment (nil when built in memory): checksums and flags.
     private let checks: Checks?
 
@@ -37,7 +40,7 @@ public final class Segment: @unchecked Sendable {
     var nonzeros: Int { ids.count }
 
     init(name: String, passages: PassageStore, dims: Column<UInt32>, offsets: Column<UInt64>, ids: Column<UInt32>,
-         weights: Column<Float>, vectors: Column<Int16>, rank: Int, checks: Checks? = nil) {
+         weights: Column<Float>, vectors: Column<Int16>, rank: Int, fileSum: UInt64 = 0, checks: Checks? = nil) {
         self.name = name
         self.passages = passages
         self.dims = dims
@@ -46,6 +49,7 @@ public final class Segment: @unchecked Sendable {
         self.weights = weights
         self.vectors = vectors
         self.rank = rank
+        self.fileSum = fileSum
         self.checks = checks
     }
 
@@ -86,10 +90,10 @@ public final class Segment: @unchecked Sendable {
         v.map { Int16(clamping: Int(($0 * vectorScale).rounded())) }
     }
 
-    /// The same segment under another file name.
-    func with(name: String) -> Segment {
+    /// The same segment as written to file `name`, whose section table has checksum `fileSum`.
+    func with(name: String, fileSum: UInt64) -> Segment {
         Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, weights: weights,
-                vectors: vectors, rank: rank, checks: checks)
+                vectors: vectors, rank: rank, fileSum: fileSum, checks: checks)
     }
 
     /// True when the segment was opened from a file (not built in this process).
@@ -212,7 +216,7 @@ public final class Segment: @unchecked Sendable {
 
         deinit { flags.deallocate() }
 
-        func damaged(_ what: String) -> Error { IndexFile.Problem.damaged(path, what) }
+        func damaged(_ what: String) -> Error { LoreError.indexDamaged(file: path, problem: what) }
 
         func postings(_ j: Int, _ r: Range<Int>, _ s: Segment) throws {
             guard flags[dimsBase + j] == 0 else { return }
@@ -263,11 +267,10 @@ public final class Segment: @unchecked Sendable {
     /// The sections checked when a segment is opened: all but text, postings and vectors.
     static let smallSections = ["SHDR", "PREC", "PSRC", "PSUM", "PDIM", "POFF", "PCHK", "LSUM"]
 
-    /// Opens segment `name` in `folder`.
-    static func open(_ name: String, in folder: String, dimensions: Int) throws -> Segment {
-        let f = try SectionFile.open(folder + "/" + name, magic: magic)
+    /// The segment of the opened file `f`, named `name` in its folder.
+    static func open(_ f: SectionFile, name: String, dimensions: Int) throws -> Segment {
         try f.verify(smallSections)
-        let damaged = { (why: String) in IndexFile.Problem.damaged(f.path, why) }
+        let damaged = { (why: String) in LoreError.indexDamaged(file: f.path, problem: why) }
         var head = try f.reader("SHDR")
         let n = Int(try head.u64()), rank = Int(try head.u64())
         guard n <= f.file.size, rank <= 4096 else { throw damaged("segment header") }
@@ -300,7 +303,7 @@ public final class Segment: @unchecked Sendable {
                             vectorSums: try f.column("LSUM", count: rank > 0 ? n : 0, of: UInt32.self))
         let segment = Segment(name: name, passages: PassageStore(records: records, sources: sources, blob: blob),
                               dims: dims, offsets: offsets, ids: ids, weights: weights, vectors: vectors, rank: rank,
-                              checks: checks)
+                              fileSum: f.tableSum, checks: checks)
         return segment
     }
 }

@@ -39,7 +39,7 @@ public struct QueryOptions: Equatable, Sendable {
 
     /// Checks every option; the first that is out of range is the error.
     public func validate() throws {
-        func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError(what) } }
+        func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError.badOption(what) } }
         try check(latentWeight.isFinite && (0...1).contains(latentWeight), "--latent-weight must be in 0...1")
         try check(relatedWeight.isFinite && (0...10).contains(relatedWeight), "--related-weight must be in 0...10")
         try check(proximityWeight.isFinite && (0...10).contains(proximityWeight), "--proximity-weight must be in 0...10")

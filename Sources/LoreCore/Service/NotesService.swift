@@ -74,7 +74,7 @@ public final class NotesService: @unchecked Sendable {
         refreshing.lock()
         defer { refreshing.unlock() }
         let config = state.withLock { current?.index.config }
-        warn(IndexStore.rebuilding("\(problem)"))
+        warn((problem as? LoreError)?.rebuildingDescription ?? "\(problem)")
         var c = config ?? IndexConfig()
         if config == nil { overrides(&c) }
         let (index, _) = try store.build(config: c, previous: nil, warn: warn, progress: progress)
@@ -87,7 +87,7 @@ public final class NotesService: @unchecked Sendable {
         let snap = try snapshot()
         do {
             return try body(snap)
-        } catch let problem as IndexFile.Problem where FileManager.default.fileExists(atPath: store.corpusPath) {
+        } catch let problem as LoreError where problem.isCuredByRebuild && FileManager.default.fileExists(atPath: store.corpusPath) {
             return try body(try rebuild(after: problem))
         }
     }

@@ -64,7 +64,7 @@ struct Serve: ParsableCommand {
                 done.signal()
             }
             done.wait()
-            if let failure = outcome.failure { throw LoreError(failure) }
+            if let failure = outcome.failure { throw LoreError.serverStopped(reason: failure) }
         }
     }
 

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Everything that can go wrong in Lore and is reported to the user instead of crashing: one case
+/// per kind of failure, with what the user needs to act on it (the file, what is wrong with it).
+/// `description` is the one line the CLI prints; `exitCode` the code it exits with.
+public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    // MARK: The index
+
+    /// No index in the folder (`file` is the root that is missing).
+    case indexMissing(file: String)
+    /// An index file is damaged: truncated, a checksum does not match, a value is impossible,
+    /// or it is not the file the root was committed with.
+    case indexDamaged(file: String, problem: String)
+    /// The file was written by an earlier Lore, in an older format version.
+    case indexFromOlderLore(file: String, version: UInt32)
+    /// The file was written by a later Lore, in a newer format version.
+    case indexFromNewerLore(file: String, version: UInt32)
+    /// The file cannot be read by this Lore for another reason (byte order, settings it cannot decode).
+    case indexIncompatible(file: String, reason: String)
+    /// The index was built from another notes folder than the one given.
+    case indexOfAnotherFolder(index: String, builtFrom: String, given: String)
+    /// The index path is there but is not a folder.
+    case indexNotAFolder(path: String)
+    /// The index lock cannot be taken.
+    case lockFailed(path: String, reason: String)
+
+    // MARK: Files
+
+    /// A file or folder cannot be written (the index, a result file, a generated corpus).
+    case writeFailed(path: String, reason: String)
+    /// Standard output cannot be written (a closed pipe, a full disk).
+    case outputFailed(reason: String)
+
+    // MARK: The notes
+
+    /// The notes folder is not there (and, with `index`, neither is an index to answer from).
+    case notesFolderMissing(folder: String, index: String?)
+    /// The notes folder is a file.
+    case notesFolderNotAFolder(folder: String)
+    /// The notes folder cannot be listed.
+    case notesFolderUnreadable(folder: String, reason: String)
+    /// A note cannot be read at all (permissions, an I/O error).
+    case noteUnreadable(note: String, reason: String)
+    /// A note was read but holds nothing to index (binary, not UTF-8, empty).
+    case noteSkipped(note: String, reason: String)
+    /// `lore get` was given a note that is not UTF-8 text.
+    case noteNotText(note: String)
+    /// `lore get` was given a path that leads out of the notes folder.
+    case noteOutsideFolder(note: String, folder: String)
+    /// `lore get` was given a path that names no note.
+    case noteNotFound(note: String, folder: String)
+    /// `lore get` was given a line the note does not have.
+    case lineOutOfRange(note: String, lines: Int, line: Int)
+    /// The folder holds no note file.
+    case noNotes(folder: String)
+    /// Every note was skipped or empty.
+    case noText(folder: String)
+
+    // MARK: What the user asked
+
+    /// An option or value out of range or malformed.
+    case badOption(String)
+    /// The question is empty.
+    case emptyQuestion
+    /// The question holds only stop words or punctuation.
+    case questionWithoutWords
+
+    // MARK: Evaluation and benchmarks
+
+    /// A test collection (BEIR format) is missing a file or has a malformed line.
+    case badTestCollection(path: String, problem: String)
+    /// A folder holds no test collection.
+    case noTestCollection(folder: String)
+    /// A benchmark run in a child process failed.
+    case benchmarkFailed(passages: Int)
+
+    // MARK: Serving
+
+    /// `lore serve` stopped on an error of its transport.
+    case serverStopped(reason: String)
+
+    /// The exit code of the CLI: 64 for a bad option or value, 2 for every other error.
+    public var exitCode: Int32 {
+        if case .badOption = self { return 64 }
+        return 2
+    }
+
+    /// True for the problems of an index that a rebuild from the notes cures (damage, an older
+    /// or newer format, another notes folder).
+    public var isCuredByRebuild: Bool {
+        switch self {
+        case .indexDamaged, .indexFromOlderLore, .indexFromNewerLore, .indexIncompatible, .indexOfAnotherFolder: return true
+        default: return false
+        }
+    }
+
+    /// What is wrong, without advice.
+    var problem: String {
+        switch self {
+        case .indexMissing(let file): return "no index at \(file)"
+        case .indexDamaged(let file, let problem): return "index \(file) is damaged (\(problem))"
+        case .indexFromOlderLore(let file, let version):
+            return "index \(file) was built by an older Lore (format version \(version); this one reads version \(Self.formatVersion))"
+        case .indexFromNewerLore(let file, let version):
+            return "index \(file) was built by a newer Lore (format version \(version); this one reads version \(Self.formatVersion))"
+        case .indexIncompatible(let file, let reason): return "index \(file) cannot be read by this version of lore (\(reason))"
+        case .indexOfAnotherFolder(let index, let builtFrom, let given):
+            return "index \(index) was built from the notes in \(builtFrom), not \(given)"
+        case .indexNotAFolder(let path): return "index \(path) is not a folder"
+        case .lockFailed(let path, let reason): return "cannot lock \(path): \(reason)"
+        case .writeFailed(let path, let reason): return "cannot write \(path): \(reason)"
+        case .outputFailed(let reason): return "cannot write the output: \(reason)"
+        case .notesFolderMissing(let folder, nil): return "corpus folder not found: \(folder)"
+        case .notesFolderMissing(let folder, let index?): return "corpus folder not found: \(folder) (and no index in \(index))"
+        case .notesFolderNotAFolder(let folder): return "corpus is not a folder: \(folder)"
+        case .notesFolderUnreadable(let folder, let reason): return "cannot read folder \(folder): \(reason)"
+        case .noteUnreadable(let note, let reason): return "skipped \(note): cannot read it (\(reason))"
+        case .noteSkipped(let note, let reason): return "skipped \(note): \(reason)"
+        case .noteNotText(let note): return "\(note) is not UTF-8 text"
+        case .noteOutsideFolder(let note, let folder): return "\(note) is outside the notes folder \(folder)"
+        case .noteNotFound(let note, let folder): return "no note \(note) in \(folder)"
+        case .lineOutOfRange(let note, let lines, let line): return "\(note) has \(lines) lines: line \(line) is not one of them"
+        case .noNotes(let folder): return "no notes in \(folder): Lore indexes .md, .markdown and .txt files"
+        case .noText(let folder): return "no text to index in \(folder): every note was skipped or empty"
+        case .badOption(let message): return message
+        case .emptyQuestion: return "the question is empty: try lore ask \"how did the team cut costs?\""
+        case .questionWithoutWords: return "the question has no words to search for (only stop words or punctuation)"
+        case .badTestCollection(let path, let problem): return "\(path): \(problem)"
+        case .noTestCollection(let folder): return "no test collection in \(folder): expected corpus.jsonl there or in its subfolders"
+        case .benchmarkFailed(let passages): return "the benchmark at \(passages) passages failed"
+        case .serverStopped(let reason): return "the server stopped: \(reason)"
+        }
+    }
+
+    /// The one line for the user: what is wrong and, for the index, what to run.
+    public var description: String {
+        switch self {
+        case .indexMissing: return problem + ": run `lore index` to build it"
+        case .indexDamaged: return problem + ": run `lore index --rebuild` to build it again"
+        case .indexFromOlderLore, .indexFromNewerLore, .indexIncompatible, .indexOfAnotherFolder:
+            return problem + ": run `lore index --rebuild`"
+        default: return problem
+        }
+    }
+
+    /// The line said when Lore cures the problem itself by rebuilding.
+    public var rebuildingDescription: String { problem + ": rebuilding it" }
+
+    /// The format version this Lore reads and writes.
+    static var formatVersion: UInt32 { SectionFile.formatVersion }
+
+    /// The text of the C library's `errno` value `code`.
+    static func reason(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import XCTest
+
+/// Failures of the system around lore (an index path that is a file or cannot be made, an output
+/// that cannot be written, an index of an older format, of another folder, or whose files do not
+/// belong together) are one clear line on stderr and exit code 2, never a raw system error.
+final class FailureTests: XCTestCase {
+    private func assertFails(_ r: LoreProcess.Outcome, message: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, 2, r.stderr, file: file, line: line)
+        XCTAssertEqual(r.stdout, "", file: file, line: line)
+        XCTAssertEqual(r.stderr, "lore: \(message)\n", file: file, line: line)
+    }
+
+    private func notes(_ s: Scratch) -> [String] {
+        s.write("notes/walrus.md", "# Walrus budget\n\nThe walrus team asked for more budget.\n")
+        s.write("notes/narwhal.md", "# Narwhal roadmap\n\nThe narwhal roadmap moves the launch to autumn.\n")
+        return ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+    }
+
+    /// Runs lore as an unprivileged user (through setpriv when the tests run as root, who reads
+    /// and writes whatever the permissions say), or nil when that cannot be done here.
+    private func unprivileged() throws -> [String] {
+        guard getuid() == 0 else { return [] }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("running as root without /usr/bin/setpriv: cannot run lore as another user")
+        }
+        return ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    }
+
+    func testIndexThatIsAFileIsOneLine() throws {
+        let s = Scratch()
+        let args = notes(s)
+        s.write("index", "not a folder")
+        assertFails(try LoreProcess.run(["ask", "walrus"] + args), message: "index \(s.path)/index is not a folder")
+        assertFails(try LoreProcess.run(["index"] + args), message: "index \(s.path)/index is not a folder")
+    }
+
+    func testIndexThatCannotBeMadeIsOneLine() throws {
+        let s = Scratch()
+        let args = Array(notes(s).prefix(2))
+        assertFails(try LoreProcess.run(["ask", "walrus", "--index", "/proc/nope"] + args),
+                    message: "cannot write /proc/nope: No such file or directory")
+        assertFails(try LoreProcess.run(["index", "--index", "/proc/nope/deeper"] + args),
+                    message: "cannot write /proc/nope: No such file or directory")
+    }
+
+    func testIndexUnderAReadOnlyFolderIsOneLine() throws {
+        let prefix = try unprivileged()
+        let s = Scratch()
+        let args = Array(notes(s).prefix(2))
+        try FileManager.default.createDirectory(atPath: s.path + "/ro", withIntermediateDirectories: true)
+        XCTAssertEqual(chmod(s.path + "/ro", 0o555), 0)
+        let r = try LoreProcess.run(["ask", "walrus", "--index", s.path + "/ro/index"] + args, prefix: prefix)
+        assertFails(r, message: "cannot write \(s.path)/ro/index: Permission denied")
+    }
+
+    func testOutputToAFullDiskIsAnError() throws {
+        let s = Scratch()
+        let args = notes(s)
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        let full = try XCTUnwrap(FileHandle(forWritingAtPath: "/dev/full"))
+        let r = try LoreProcess.run(["ask", "walrus"] + args, output: full)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "lore: cannot write the output: No space left on device\n")
+        let g = try LoreProcess.run(["get", s.path + "/notes/walrus.md"] + args, output: full)
+        XCTAssertEqual(g.status, 2)
+        XCTAssertEqual(g.stderr, "lore: cannot write the output: No space left on device\n")
+    }
+
+    func testOutputToAClosedPipeIsAnError() throws {
+        let s = Scratch()
+        let args = notes(s)
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        let r = try LoreProcess.run(["ask", "walrus", "--json"] + args, output: pipe.fileHandleForWriting)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "lore: cannot write the output: Broken pipe\n")
+    }
+
+    // MARK: Older formats
+
+    /// A copy of Tests/Fixtures/old-index-v3 (an index of format version 3 and its notes).
+    private func oldIndex() throws -> Scratch {
+        let s = Scratch()
+        let fixture = LoreProcess.packageRoot.path + "/Tests/Fixtures/old-index-v3"
+        for folder in ["index", "notes"] {
+            try FileManager.default.copyItem(atPath: fixture + "/" + folder, toPath: s.path + "/" + folder)
+        }
+        return s
+    }
+
+    func testOlderFormatWithoutNotesSaysRebuild() throws {
+        let s = try oldIndex()
+        let r = try LoreProcess.run(["ask", "walrus", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
+        assertFails(r, message: "index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 4): run `lore index --rebuild`")
+    }
+
+    func testOlderFormatIsRebuiltByAsk() throws {
+        let s = try oldIndex()
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        let r = try LoreProcess.run(["ask", "walrus", "budget", "-k", "1", "--files"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").first.map(String.init),
+                       "lore: index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 4): rebuilding it")
+        XCTAssertEqual(r.stdout, "\(s.path)/notes/walrus.md\n")
+        let again = try LoreProcess.run(["ask", "walrus", "budget", "-k", "1", "--files"] + args)
+        XCTAssertEqual(again.stderr, "")
+        XCTAssertEqual(again.stdout, r.stdout)
+    }
+
+    func testOlderFormatIsRebuiltByIndex() throws {
+        let s = try oldIndex()
+        let r = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "lore: index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 4): rebuilding it\n")
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 3 added, 0 removed: 4 passages embedded in "), r.stdout)
+    }
+
+    // MARK: Files that do not belong together
+
+    /// Two segments of one passage each, swapped on disk: the counts match, the content does not.
+    func testSwappedSegmentsAreDamage() throws {
+        let s = Scratch()
+        s.write("notes/walrus.md", "# Walrus budget\n\nThe walrus team asked for more budget.\n")
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index", "--latent-dims", "0"]
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        s.write("notes/narwhal.md", "# Narwhal roadmap\n\nThe narwhal roadmap moves the launch to autumn.\n")
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        let segments = try FileManager.default.contentsOfDirectory(atPath: s.path + "/index").filter { $0.hasSuffix(".los") }.sorted()
+        XCTAssertEqual(segments, ["seg-1.los", "seg-2.los"])
+        let a = s.path + "/index/seg-1.los", b = s.path + "/index/seg-2.los"
+        XCTAssertEqual(rename(a, s.path + "/swap"), 0)
+        XCTAssertEqual(rename(b, a), 0)
+        XCTAssertEqual(rename(s.path + "/swap", b), 0)
+
+        let gone = try LoreProcess.run(["ask", "walrus", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
+        XCTAssertEqual(gone.status, 2)
+        XCTAssertEqual(gone.stdout, "")
+        XCTAssertTrue(gone.stderr.hasSuffix("lore: index \(a) is damaged (not the segment lore.idx was written with): run `lore index --rebuild` to build it again\n"), gone.stderr)
+
+        let r = try LoreProcess.run(["ask", "walrus", "--files"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("lore: index \(a) is damaged (not the segment lore.idx was written with): rebuilding it\n"), r.stderr)
+        XCTAssertEqual(r.stdout, "\(s.path)/notes/walrus.md\n")
+    }
+
+    /// The root of an earlier build put back over a folder where a segment of the same name now
+    /// holds other passages (the same count) is damage, not an index.
+    func testEarlierRootPutBackIsDamage() throws {
+        let s = Scratch()
+        s.write("notes/walrus.md", "# Walrus budget\n\nThe walrus team asked for more budget.\n")
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        let earlier = try Data(contentsOf: URL(fileURLWithPath: s.path + "/index/lore.idx"))
+        try FileManager.default.removeItem(atPath: s.path + "/index")
+        s.write("notes/walrus.md", "# Narwhal roadmap\n\nThe narwhal roadmap moves the launch to autumn.\n")
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        try earlier.write(to: URL(fileURLWithPath: s.path + "/index/lore.idx"))
+
+        let r = try LoreProcess.run(["ask", "walrus", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.hasSuffix("lore: index \(s.path)/index/seg-1.los is damaged (not the segment lore.idx was written with): run `lore index --rebuild` to build it again\n"), r.stderr)
+    }
+
+    // MARK: Staleness by content
+
+    func testAnotherNotesFolderIsRebuiltWithOneLine() throws {
+        let s = Scratch()
+        let args = notes(s)
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        s.write("other/sourdough.md", "# Sourdough\n\nFeed the starter twice a day.\n")
+        let other = ["--corpus", s.path + "/other", "--index", s.path + "/index"]
+        let r = try LoreProcess.run(["ask", "starter", "--files"] + other)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let resolved = URL(fileURLWithPath: s.path).resolvingSymlinksInPath().path
+        XCTAssertEqual(r.stderr.split(separator: "\n").first.map(String.init),
+                       "lore: index \(s.path)/index was built from the notes in \(resolved)/notes, not \(resolved)/other: rebuilding it")
+        XCTAssertEqual(r.stdout, "\(s.path)/other/sourdough.md\n")
+
+        let i = try LoreProcess.run(["index"] + args)
+        XCTAssertEqual(i.status, 0, i.stderr)
+        XCTAssertEqual(i.stderr, "lore: index \(s.path)/index was built from the notes in \(resolved)/other, not \(resolved)/notes: rebuilding it\n")
+        XCTAssertTrue(i.stdout.hasPrefix("0 changed, 2 added, 0 removed: 2 passages embedded in "), i.stdout)
+    }
+
+    func testUnreadableNoteIsIndexedOnceReadable() throws {
+        let prefix = try unprivileged()
+        let s = Scratch()
+        let args = notes(s)
+        s.write("notes/locked.md", "# Locked\n\nThe platypus plan.\n")
+        XCTAssertEqual(chmod(s.path, 0o777), 0)
+        XCTAssertEqual(chmod(s.path + "/notes/locked.md", 0), 0)
+        let first = try LoreProcess.run(["index"] + args, prefix: prefix)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stderr, "lore: skipped locked.md: cannot read it (Permission denied)\n")
+        XCTAssertTrue(first.stdout.hasPrefix("0 changed, 3 added, 0 removed: 2 passages embedded in "), first.stdout)
+
+        let still = try LoreProcess.run(["index"] + args, prefix: prefix)
+        XCTAssertEqual(still.stderr, "lore: skipped locked.md: cannot read it (Permission denied)\n")
+        XCTAssertEqual(still.stdout, "index is up to date: 2 passages from 3 notes\n")
+
+        XCTAssertEqual(chmod(s.path + "/notes/locked.md", 0o644), 0)
+        let ask = try LoreProcess.run(["ask", "platypus", "--files"] + args, prefix: prefix)
+        XCTAssertEqual(ask.status, 0, ask.stderr)
+        XCTAssertTrue(ask.stderr.hasPrefix("lore: notes changed since the index was built: refreshing it\nlore: 1 changed, 0 added, 0 removed: "), ask.stderr)
+        XCTAssertEqual(ask.stdout, "\(s.path)/notes/locked.md\n")
+        let now = try LoreProcess.run(["index"] + args, prefix: prefix)
+        XCTAssertEqual(now.stdout, "index is up to date: 3 passages from 3 notes\n")
+    }
+}
