@@ -149,6 +149,52 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The format version this Lore reads and writes.
     static var formatVersion: UInt32 { SectionFile.formatVersion }
 
+    /// Creates `folder` and its parents as needed; `writeFailed` with the system's reason (such
+    /// as "Not a directory" for a file in the way) when it cannot.
+    public static func makeFolder(_ folder: String) throws {
+        var st = stat()
+        if stat(folder, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else { throw LoreError.writeFailed(path: folder, reason: reason(ENOTDIR)) }
+            return
+        }
+        let parent = (folder as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != folder, stat(parent, &st) != 0, errno == ENOENT {
+            try makeFolder(parent)
+        }
+        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else { throw LoreError.writeFailed(path: folder, reason: reason()) }
+        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw LoreError.writeFailed(path: folder, reason: reason(ENOTDIR))
+        }
+    }
+
+    /// Runs `body`, which writes `path` through Foundation: a failure becomes `writeFailed` with
+    /// the system's reason, not Foundation's sentence.
+    public static func writing<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as LoreError { throw error } catch {
+            throw LoreError.writeFailed(path: path, reason: systemReason(error))
+        }
+    }
+
+    /// The system's reason for a Foundation error (its POSIX error's text when it has one).
+    public static func systemReason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain { return reason(Int32(ns.code)) }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return reason(Int32(underlying.code))
+        }
+        if ns.domain == NSCocoaErrorDomain {
+            switch CocoaError.Code(rawValue: ns.code) {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return reason(ENOENT)
+            case .fileWriteNoPermission, .fileReadNoPermission: return reason(EACCES)
+            case .fileWriteOutOfSpace: return reason(ENOSPC)
+            case .fileWriteVolumeReadOnly: return reason(EROFS)
+            case .fileWriteFileExists: return reason(EEXIST)
+            default: break
+            }
+        }
+        return ns.localizedDescription
+    }
+
     /// The text of the C library's `errno` value `code`.
     static func reason(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 }

@@ -146,14 +146,14 @@ struct Bench: ParsableCommand {
     }
 
     private func save(_ rows: [BenchmarkResult]) throws {
-        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        try LoreError.makeFolder(results)
         let date = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullDate])
         let path = "\(results)/\(date)-\(Machine.name).json"
         var object: [String: Any] = ["machine": Machine.description, "date": date,
                                      "command": CommandLine.arguments.dropFirst().joined(separator: " ")]
         object["results"] = try rows.map { try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode($0)) }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: URL(fileURLWithPath: path))
+        try LoreError.writing(path) { try data.write(to: URL(fileURLWithPath: path)) }
         printError("results written to \(path)")
     }
 }

@@ -62,7 +62,7 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode(2)
     } catch {
         // Only LoreError is meant to get here: anything else is said in one line all the same.
-        printError("unexpected error: \(error.localizedDescription)")
+        printError("unexpected error: \(LoreError.systemReason(error))")
         throw ExitCode(2)
     }
 }

@@ -87,7 +87,7 @@ public struct Benchmark {
             progress(String(format: "built in %.0f ms (embedding %.0f ms, postings, statistics and latent layer %.0f ms); peak RSS %.0f MB",
                             r.build_ms, Self.ms(start, embedded), r.derive_ms, Double(Self.peakRSS()) / 1e6))
             try? FileManager.default.removeItem(atPath: scratch)
-            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            try IndexFile.makeFolder(scratch)
             try IndexFile.write(built, to: scratch)
         }()
         r.peak_rss_bytes = Self.peakRSS()
@@ -175,10 +175,12 @@ public struct Benchmark {
     func exportForPeers(to folder: String, corpus: SyntheticCorpus, questions: [String], dense: DenseScan,
                         queryVectors: [[Float]]) throws {
         try corpus.writeJSONL(passages: passages, queries: questions, to: folder)
-        try dense.vectors.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/vectors.f32")) }
-        try queryVectors.flatMap { $0 }.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/query_vectors.f32")) }
+        try LoreError.writing(folder) {
+            try dense.vectors.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/vectors.f32")) }
+            try queryVectors.flatMap { $0 }.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/query_vectors.f32")) }
+        }
         let shape = "{\"passages\": \(passages), \"queries\": \(questions.count), \"dims\": \(dense.rank)}\n"
-        try shape.write(toFile: folder + "/vectors.json", atomically: true, encoding: .utf8)
+        try LoreError.writing(folder + "/vectors.json") { try shape.write(toFile: folder + "/vectors.json", atomically: true, encoding: .utf8) }
     }
 
     /// Passages 0..<count of the generated corpus, made on all cores.
@@ -346,7 +348,7 @@ extension Benchmark {
                 let p = corpus.editedPassage(i, revision: revision)
                 note += "\n## \(p.title)\n\n\(p.text)\n"
             }
-            try note.write(toFile: notes + "/" + paths[f], atomically: false, encoding: .utf8)
+            try LoreError.writing(notes + "/" + paths[f]) { try note.write(toFile: notes + "/" + paths[f], atomically: false, encoding: .utf8) }
         }
         try edit(0, revision: 1)
         t = Self.now()

@@ -165,14 +165,13 @@ public struct SyntheticCorpus: Sendable {
     public func writeMarkdown(passages: Int, passagesPerFile: Int, to folder: String) throws -> [String] {
         precondition(passages >= 0 && passagesPerFile >= 1)
         let root = URL(fileURLWithPath: folder, isDirectory: true)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try LoreError.makeFolder(root.path)
         let fileCount = (passages + passagesPerFile - 1) / passagesPerFile
         let filesPerFolder = 1000
         let folderCount = (fileCount + filesPerFolder - 1) / filesPerFolder
         for g in 0..<folderCount {
-            try FileManager.default.createDirectory(
-                at: root.appendingPathComponent(Self.padded(g, 4), isDirectory: true),
-                withIntermediateDirectories: true)
+            let sub = root.appendingPathComponent(Self.padded(g, 4), isDirectory: true)
+            try LoreError.makeFolder(sub.path)
         }
 
         // Each folder is written by one task, which reports its paths or its first failure.
@@ -220,7 +219,7 @@ public struct SyntheticCorpus: Sendable {
     public func writeJSONL(passages: Int, queries: [String], to folder: String) throws {
         precondition(passages >= 0)
         let root = URL(fileURLWithPath: folder, isDirectory: true)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try LoreError.makeFolder(root.path)
 
         let corpus = try Self.openForWriting(root.appendingPathComponent("corpus.jsonl"))
         defer { try? corpus.close() }
@@ -259,7 +258,8 @@ public struct SyntheticCorpus: Sendable {
             Self.appendJSONString(Array(text.utf8), to: &lines)
             lines.append(contentsOf: "}\n".utf8)
         }
-        try Data(lines).write(to: root.appendingPathComponent("queries.jsonl"))
+        let queriesFile = root.appendingPathComponent("queries.jsonl")
+        try LoreError.writing(queriesFile.path) { try Data(lines).write(to: queriesFile) }
     }
 
     // MARK: - Generation
@@ -548,7 +548,7 @@ public struct SyntheticCorpus: Sendable {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw LoreError.writeFailed(path: url.path, reason: LoreError.reason())
         }
-        return try FileHandle(forWritingTo: url)
+        return try LoreError.writing(url.path) { try FileHandle(forWritingTo: url) }
     }
 
     // MARK: - Vocabulary

@@ -21,18 +21,8 @@ public enum IndexFile {
     /// `writeFailed` with the system's reason when it cannot be made.
     public static func makeFolder(_ folder: String) throws {
         var st = stat()
-        if stat(folder, &st) == 0 {
-            guard (st.st_mode & S_IFMT) == S_IFDIR else { throw LoreError.indexNotAFolder(path: folder) }
-            return
-        }
-        let parent = (folder as NSString).deletingLastPathComponent
-        if !parent.isEmpty, parent != folder, stat(parent, &st) != 0, errno == ENOENT {
-            try makeFolder(parent)
-        }
-        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
-            throw LoreError.writeFailed(path: folder, reason: LoreError.reason())
-        }
-        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw LoreError.indexNotAFolder(path: folder) }
+        if stat(folder, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR { throw LoreError.indexNotAFolder(path: folder) }
+        try LoreError.makeFolder(folder)
     }
 
     // MARK: Writing
