@@ -185,7 +185,7 @@ public struct Benchmark {
 
     /// Passages 0..<count of the generated corpus, made on all cores.
     static func generate(_ corpus: SyntheticCorpus, _ count: Int) -> PassageStore {
-        let workers = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+        let workers = Parallel.cores
         var parts = concurrentMap(workers) { w in
             var store = PassageStore()
             for i in (w * count / workers)..<((w + 1) * count / workers) {

@@ -175,7 +175,7 @@ public struct SyntheticCorpus: Sendable {
         }
 
         // Each folder is written by one task, which reports its paths or its first failure.
-        let results = Self.parallelMap(folderCount) { g -> (paths: [String], failure: LoreError?) in
+        let results = concurrentMap(folderCount) { g -> (paths: [String], failure: LoreError?) in
             var paths: [String] = []
             var bytes: [UInt8] = []
             var title: [UInt8] = []
@@ -224,12 +224,12 @@ public struct SyntheticCorpus: Sendable {
         let corpus = try Self.openForWriting(root.appendingPathComponent("corpus.jsonl"))
         defer { try? corpus.close() }
         let batch = 16_384
-        let slices = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2
+        let slices = Parallel.cores * 2
         var start = 0
         while start < passages {
             let end = min(passages, start + batch)
             let first = start
-            let chunks = Self.parallelMap(slices) { s -> [UInt8] in
+            let chunks = concurrentMap(slices) { s -> [UInt8] in
                 let count = end - first
                 let from = first + count * s / slices, to = first + count * (s + 1) / slices
                 var bytes: [UInt8] = []
@@ -517,14 +517,6 @@ public struct SyntheticCorpus: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `body(k)` for k in 0..<count, run on all cores; the results in order of k.
-    private static func parallelMap<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        let slots = ResultSlots<T>(count)
-        // Each iteration writes only its own slot.
-        DispatchQueue.concurrentPerform(iterations: count) { k in slots.base[k] = body(k) }
-        return (0..<count).map { slots.base[$0]! }
-    }
-
     /// Creates or truncates the file at `path` and writes `bytes`; a message on failure, else nil.
     private static func writeFile(_ path: String, _ bytes: [UInt8]) -> LoreError? {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -652,19 +644,3 @@ private extension SplitMix64 {
     }
 }
 
-/// Fixed slots that parallel tasks fill, one slot per task (hence the unchecked Sendable).
-private final class ResultSlots<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T?>
-    let count: Int
-
-    init(_ count: Int) {
-        self.count = count
-        base = .allocate(capacity: max(1, count))
-        base.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-}

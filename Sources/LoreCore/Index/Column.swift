@@ -67,13 +67,20 @@ struct Column<T>: @unchecked Sendable {
     @inline(__always) subscript(i: Int) -> T { buffer[i] }
     var array: [T] { Array(buffer) }
 
-    /// Holds the array itself (no copy): it is never mutated, so its elements never move.
+    /// The elements in memory of their own, allocated here and freed with the storage: the
+    /// pointer is valid exactly as long as the column that holds the storage (a pointer taken
+    /// inside an array's `withUnsafeBufferPointer` must not outlive that closure).
     private final class Storage {
-        let array: [T]
         let pointer: UnsafeBufferPointer<T>
         init(_ array: [T]) {
-            self.array = array
-            pointer = self.array.withUnsafeBufferPointer { $0 }
+            let memory = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+            _ = memory.initialize(from: array)
+            pointer = UnsafeBufferPointer(memory)
+        }
+        deinit {
+            let memory = UnsafeMutableBufferPointer(mutating: pointer)
+            _ = memory.deinitialize()
+            memory.deallocate()
         }
     }
 }

@@ -142,9 +142,7 @@ public struct LatentModel: Sendable {
         }
         var out = [Float](repeating: 0, count: a.count * width)
         out.withUnsafeMutableBufferPointer { op in
-            let shared = UncheckedSendable(op)
-            parallelChunks(a.count) { range in
-                let op = shared.value
+            Parallel.chunks(a.count, minimum: 1024) { range in
                 for i in range {
                     let o = op.baseAddress! + i * width
                     for j in a.offsets[i]..<a.offsets[i + 1] where columns[j] >= 0 {
@@ -168,12 +166,10 @@ public struct LatentModel: Sendable {
         var out = [Float](repeating: 0, count: n * width)
         let block = max(64, (256 << 10) / (width * 4))
         let blocks = (n + block - 1) / block
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, blocks / 4))
+        let workers = max(1, min(Parallel.cores, blocks / 4))
         m.withUnsafeBufferPointer { mp in
             out.withUnsafeMutableBufferPointer { op in
-                let shared = UncheckedSendable((mp, op))
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let (mp, op) = shared.value
+                Parallel.run(workers) { w in
                     let first = w * blocks / workers, last = (w + 1) * blocks / workers
                     // cursor[f]: column f's first entry at or after the worker's first passage.
                     var cursor = [Int](repeating: 0, count: a.count)
@@ -225,25 +221,21 @@ public struct LatentModel: Sendable {
         }()
         m.withUnsafeBufferPointer { mp in
             out.withUnsafeMutableBufferPointer { op in
-                let shared = UncheckedSendable((mp, op))
-                DispatchQueue.concurrentPerform(iterations: parts) { t in
-                    let (mp, op) = shared.value
-                    for f in bounds[t]..<bounds[t + 1] {
-                        let o = op.baseAddress! + f * width
-                        for j in a.starts[f]..<a.starts[f + 1] {
-                            cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + Int(a.rows[j]) * width, 1, o, 1)
+                // Each worker takes every `workers`-th part (parts hold equal nonzeros).
+                let workers = min(Parallel.cores, parts)
+                Parallel.run(workers) { w in
+                    for t in stride(from: w, to: parts, by: workers) {
+                        for f in bounds[t]..<bounds[t + 1] {
+                            let o = op.baseAddress! + f * width
+                            for j in a.starts[f]..<a.starts[f + 1] {
+                                cblas_saxpy(Int32(width), a.values[j], mp.baseAddress! + Int(a.rows[j]) * width, 1, o, 1)
+                            }
                         }
                     }
                 }
             }
         }
         return out
-    }
-
-    /// Runs `body` over `0..<n` cut into one contiguous range per core.
-    static func parallelChunks(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 1024))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in body((w * n / workers)..<((w + 1) * n / workers)) }
     }
 
     /// Replaces the columns of a row-major rows × columns matrix by an orthonormal basis of their

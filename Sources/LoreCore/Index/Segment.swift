@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An immutable slice of the index: some passages (records and text), their postings
 /// (feature-major: for each hashed dimension used, the passages holding it and their signed
@@ -193,13 +194,15 @@ public final class Segment: @unchecked Sendable {
     }
 
     /// Checksums of the large sections' units and whether each was checked already. The flags
-    /// only go from 0 to 1, so concurrent readers at worst check a unit twice.
+    /// are atomic and only go from 0 to 1 (after the check passed): concurrent readers at worst
+    /// check a unit twice, and one that sees 1 sees the check's result.
     final class Checks: @unchecked Sendable {
         let path: String
         let passageSums: Column<UInt32>
         let postingSums: Column<UInt64>
         let vectorSums: Column<UInt32>
-        private let flags: UnsafeMutablePointer<UInt8>
+        private let flags: UnsafeMutablePointer<Atomic<UInt8>>
+        private let flagCount: Int
         private let dimsBase: Int, vectorsBase: Int
 
         init(path: String, passageSums: Column<UInt32>, postingSums: Column<UInt64>, vectorSums: Column<UInt32>) {
@@ -209,17 +212,23 @@ public final class Segment: @unchecked Sendable {
             self.vectorSums = vectorSums
             dimsBase = passageSums.count
             vectorsBase = dimsBase + postingSums.count
-            let total = vectorsBase + vectorSums.count
-            flags = .allocate(capacity: max(total, 1))
-            flags.initialize(repeating: 0, count: max(total, 1))
+            flagCount = vectorsBase + vectorSums.count
+            flags = .allocate(capacity: max(flagCount, 1))
+            for i in 0..<flagCount { (flags + i).initialize(to: Atomic(0)) }
         }
 
-        deinit { flags.deallocate() }
+        deinit {
+            flags.deinitialize(count: flagCount)
+            flags.deallocate()
+        }
+
+        private func checked(_ i: Int) -> Bool { flags[i].load(ordering: .acquiring) != 0 }
+        private func markChecked(_ i: Int) { flags[i].store(1, ordering: .releasing) }
 
         func damaged(_ what: String) -> Error { LoreError.indexDamaged(file: path, problem: what) }
 
         func postings(_ j: Int, _ r: Range<Int>, _ s: Segment) throws {
-            guard flags[dimsBase + j] == 0 else { return }
+            guard !checked(dimsBase + j) else { return }
             guard s.postingSum(r) == postingSums[j] else { throw damaged("postings of dimension \(s.dims[j]) checksum") }
             var last: Int64 = -1
             for k in r {
@@ -227,19 +236,19 @@ public final class Segment: @unchecked Sendable {
                 guard id > last, id < Int64(s.count) else { throw damaged("postings of dimension \(s.dims[j]) out of order") }
                 last = id
             }
-            flags[dimsBase + j] = 1
+            markChecked(dimsBase + j)
         }
 
         func passage(_ i: Int, _ s: Segment) throws {
-            guard flags[i] == 0 else { return }
+            guard !checked(i) else { return }
             guard s.passageSum(i) == passageSums[i] else { throw damaged("text of passage \(i) checksum") }
-            flags[i] = 1
+            markChecked(i)
         }
 
         func vector(_ i: Int, _ s: Segment) throws {
-            guard flags[vectorsBase + i] == 0 else { return }
+            guard !checked(vectorsBase + i) else { return }
             guard s.vectorSum(i) == vectorSums[i] else { throw damaged("latent vector \(i) checksum") }
-            flags[vectorsBase + i] = 1
+            markChecked(vectorsBase + i)
         }
     }
 

@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+@testable import LoreCore
+
+final class ParallelTests: XCTestCase {
+    func testEveryWorkerRunsOnce() {
+        for workers in [0, 1, 2, 7] {
+            let seen = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(workers, 1))
+            defer { seen.deallocate() }
+            seen.initialize(repeating: 0)
+            Parallel.run(workers) { w in seen[w] += 1 }
+            XCTAssertEqual(Array(seen.prefix(workers)), Array(repeating: 1, count: workers), "\(workers) workers")
+        }
+    }
+
+    func testChunksCoverTheRangeOnce() {
+        for (n, minimum) in [(0, 1), (1, 1), (10, 1), (1000, 1024), (5000, 1024), (12345, 7)] {
+            let ranges = NSLock()
+            var covered: [Range<Int>] = []
+            Parallel.chunks(n, minimum: minimum) { r in ranges.withLock { covered.append(r) } }
+            covered.sort { $0.lowerBound < $1.lowerBound }
+            XCTAssertEqual(covered.flatMap { Array($0) }, Array(0..<n), "n \(n)")
+            XCTAssertLessThanOrEqual(covered.count, max(1, Parallel.cores))
+        }
+    }
+
+    func testMapKeepsOrderAndMakesStateOncePerWorker() {
+        let made = NSLock()
+        var states = 0
+        let out = concurrentMap(100, workers: 3, state: { w -> Int in made.withLock { states += 1 }; return w }) { i, _ in i * i }
+        XCTAssertEqual(out, (0..<100).map { $0 * $0 })
+        XCTAssertEqual(states, 3)
+    }
+
+    /// Regions nest: when an inner one ends while the outer still runs, BLAS calls keep taking
+    /// one thread; the count comes back when the outer ends.
+    func testNestedRegionsKeepOneBLASThreadUntilTheLastEnds() {
+        let before = BLASThreads.current
+        let after = concurrentMap(2) { _ -> Int32 in
+            _ = concurrentMap(2) { _ in BLASThreads.current }
+            return BLASThreads.current
+        }
+        XCTAssertEqual(after, [1, 1])
+        XCTAssertEqual(BLASThreads.current, before)
+    }
+}
