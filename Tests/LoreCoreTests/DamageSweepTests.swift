@@ -142,6 +142,27 @@ final class DamageSweepTests: XCTestCase {
         XCTAssertEqual(try answer(t.index), expected)
     }
 
+    /// Found by scripts/fuzz.sh index: a section offset past Int.max (in a table whose checksum
+    /// was made right) trapped in the conversion to Int; it is damage.
+    func testHugeSectionOffsetIsDamageNotATrap() throws {
+        let t = try smallIndex()
+        let path = t.index + "/" + IndexFile.fileName
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        for value in [UInt64.max - 63, UInt64(1) << 63, UInt64(1) << 48] {
+            for field in [8, 16] {  // the first entry's offset, then its length
+                var data = original
+                withUnsafeBytes(of: value.littleEndian) { data.replaceSubrange((32 + field)..<(32 + field + 8), with: $0) }
+                let count = Int(data[16]) | Int(data[17]) << 8
+                withUnsafeBytes(of: checksum64(data[32..<(32 + 32 * count)]).littleEndian) { data.replaceSubrange(24..<32, with: $0) }
+                try data.write(to: URL(fileURLWithPath: path))
+                XCTAssertThrowsError(try IndexFile.read(from: t.index), "\(value) at \(field)") { error in
+                    guard case LoreError.indexDamaged(let file, _)? = error as? LoreError else { return XCTFail("\(error)") }
+                    XCTAssertEqual(file, path)
+                }
+            }
+        }
+    }
+
     /// The index of format version 3 kept in Tests/Fixtures is an older format, not damage.
     func testOlderFormatIsItsOwnError() throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -43,6 +43,13 @@ struct ByteReader {
     }
 
     mutating func u32() throws -> UInt32 { try integer() }
+    /// A u64 count, size or offset as an Int; one of 2^48 or more is damage (so that sums of a
+    /// few never overflow).
+    mutating func int() throws -> Int {
+        let v: UInt64 = try integer()
+        guard v < 1 << 48 else { throw Truncated() }
+        return Int(v)
+    }
     mutating func u64() throws -> UInt64 { try integer() }
     mutating func i64() throws -> Int64 { Int64(bitPattern: try integer()) }
 

@@ -155,11 +155,11 @@ public enum IndexFile {
         let d = config.dimensions
 
         var sr = try root.reader("SEGS")
-        let segmentCount = Int(try sr.u64())
+        let segmentCount = try sr.int()
         guard segmentCount <= 1 << 20 else { throw LoreError.indexDamaged(file: path, problem: "segment list") }
         var segments: [Segment] = []
         for _ in 0..<segmentCount {
-            let name = try sr.string(), count = Int(try sr.u64()), sum = try sr.u64()
+            let name = try sr.string(), count = try sr.int(), sum = try sr.u64()
             guard generationOf(name) != nil, !name.contains("/") else { throw LoreError.indexDamaged(file: path, problem: "segment list") }
             // The root names each file by its content: a file swapped, replaced or left from
             // another build is damage, never read as if it belonged.
@@ -176,22 +176,22 @@ public enum IndexFile {
         let slots = segments.reduce(0) { $0 + $1.count }
 
         var fr = try root.reader("FILE")
-        let fileCount = Int(try fr.u64())
+        let fileCount = try fr.int()
         guard fileCount <= root.file.size else { throw ByteReader.Truncated() }
         var files: [ManifestEntry] = []
         files.reserveCapacity(fileCount)
         for _ in 0..<fileCount {
             let entry = ManifestEntry(path: try fr.string(), size: try fr.i64(), mtimeNanos: try fr.i64(),
-                                      contentHash: try fr.u64(), firstPassage: Int(try fr.u64()),
-                                      passageCount: Int(try fr.u64()), unreadable: try Self.flag(&fr))
+                                      contentHash: try fr.u64(), firstPassage: try fr.int(),
+                                      passageCount: try fr.int(), unreadable: try Self.flag(&fr))
             guard entry.firstPassage >= 0, entry.passageCount >= 0, entry.slots.upperBound <= slots else { throw LoreError.indexDamaged(file: path, problem: "manifest") }
             files.append(entry)
         }
 
         var st = try root.reader("LSTA")
-        let live = Int(try st.u64())
+        let live = try st.int()
         let averageLength = Float(bitPattern: try st.u32())
-        let termCount = Int(try st.u64())
+        let termCount = try st.int()
         guard termCount <= root.file.size else { throw LoreError.indexDamaged(file: path, problem: "term count") }
         let norms = try root.column("LNRM", count: slots, of: Float.self)
         let terms = try root.column("TERM", count: termCount, of: UInt32.self)
@@ -207,7 +207,7 @@ public enum IndexFile {
 
         var lr = try root.reader("LATN")
         let latentName = try lr.string()
-        let changedSinceFit = Int(try lr.u64())
+        let changedSinceFit = try lr.int()
         let latentSum = try lr.u64()
         var latent: LatentModel? = nil
         if !latentName.isEmpty {
@@ -219,8 +219,8 @@ public enum IndexFile {
             }
             try file.verify(["LROW", "LBAS"])
             var rows = try file.reader("LROW")
-            let rank = Int(try rows.u64())
-            let used = Int(try rows.u64())
+            let rank = try rows.int()
+            let used = try rows.int()
             guard used <= file.file.size, rank > 0, rank <= 100_000 else { throw LoreError.indexDamaged(file: file.path, problem: "latent layer sizes") }
             let features = try rows.array(used, of: UInt32.self)
             guard features.allSatisfy({ Int($0) < config.dimensions }), let featureRow = FeatureIndex(unique: features),

@@ -123,8 +123,8 @@ struct SectionFile {
         for _ in 0..<count {
             let tag = String(decoding: try table.bytes(4), as: UTF8.self)
             _ = try table.u32()
-            let offset = Int(try table.u64()), length = Int(try table.u64()), sum = try table.u64()
-            guard offset >= 0, length >= 0, offset % 64 == 0, offset + length <= file.size else {
+            let offset = try table.int(), length = try table.int(), sum = try table.u64()
+            guard offset % 64 == 0, offset <= file.size, length <= file.size - offset else {
                 throw LoreError.indexDamaged(file: path, problem: "section \(tag) runs past the end of the file (truncated?)")
             }
             sections[tag] = Section(range: offset..<(offset + length), checksum: sum)

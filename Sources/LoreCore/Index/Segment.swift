@@ -281,17 +281,17 @@ public final class Segment: @unchecked Sendable {
         try f.verify(smallSections)
         let damaged = { (why: String) in LoreError.indexDamaged(file: f.path, problem: why) }
         var head = try f.reader("SHDR")
-        let n = Int(try head.u64()), rank = Int(try head.u64())
+        let n = try head.int(), rank = try head.int()
         guard n <= f.file.size, rank <= 4096 else { throw damaged("segment header") }
         let records = try f.column("PREC", count: n, of: PassageStore.Record.self).array
         var sr = try f.reader("PSRC")
-        let sourceCount = Int(try sr.u64())
+        let sourceCount = try sr.int()
         guard sourceCount <= f.file.size else { throw damaged("sources") }
         var sources: [String] = []
         for _ in 0..<sourceCount { sources.append(try sr.string()) }
         let blob = try f.data("PTXT")
         for r in records {
-            guard Int(r.offset) + Int(r.titleLength) + Int(r.textLength) + Int(r.tagsLength) <= blob.count,
+            guard r.offset <= UInt64(blob.count), Int(r.offset) + Int(r.titleLength) + Int(r.textLength) + Int(r.tagsLength) <= blob.count,
                   Int(r.source) < sourceCount else { throw damaged("passage records are inconsistent") }
         }
         let dims = try f.column("PDIM", of: UInt32.self)
@@ -305,7 +305,7 @@ public final class Segment: @unchecked Sendable {
             }
             previous = Int64(dims[j])
         }
-        guard offsets[0] == 0, Int(offsets[dims.count]) == ids.count else { throw damaged("postings are inconsistent") }
+        guard offsets[0] == 0, offsets[dims.count] == UInt64(ids.count) else { throw damaged("postings are inconsistent") }
         let vectors = try f.column("LVEC", count: n * rank, of: Int16.self)
         let checks = Checks(path: f.path, passageSums: try f.column("PSUM", count: n, of: UInt32.self),
                             postingSums: try f.column("PCHK", count: dims.count, of: UInt64.self),
