@@ -12,7 +12,7 @@ struct SchemaOptions: ParsableArguments {
     @Option(help: "Hash terms into 2^N dimensions, at most 31 (default: \(IndexConfig().dimensionBits)).")
     var dimensionBits: Int?
 
-    @Option(help: "A heading term counts this many times a body term (default: \(shown(IndexConfig().titleBoost))).")
+    @Option(help: "A heading term counts this many times a body term, a whole number (default: \(shown(IndexConfig().titleBoost))).")
     var titleBoost: Float?
 
     @Option(help: "BM25 term-frequency saturation k1 (default: \(shown(IndexConfig().weighting.k1))).")

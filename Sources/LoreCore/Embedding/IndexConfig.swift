@@ -54,7 +54,8 @@ public struct IndexConfig: Codable, Equatable, Sendable {
     public func validate() throws {
         func check(_ ok: Bool, _ what: String) throws { if !ok { throw LoreError.badOption(what) } }
         try check((8...31).contains(dimensionBits), "--dimension-bits must be 8 to 31")
-        try check(titleBoost.isFinite && titleBoost >= 0 && titleBoost <= 100, "--title-boost must be in 0...100")
+        try check(titleBoost.isFinite && titleBoost >= 0 && titleBoost <= 100 && titleBoost == titleBoost.rounded(),
+                  "--title-boost must be a whole number, 0 to 100")
         try check((10...100_000).contains(maxPassageWords), "the passage length must be 10 to 100000 words")
         try check(weighting.k1.isFinite && (0...100).contains(weighting.k1), "--k1 must be in 0...100")
         try check(weighting.b.isFinite && (0...1).contains(weighting.b), "--b must be in 0...1")

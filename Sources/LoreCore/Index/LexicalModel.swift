@@ -122,7 +122,7 @@ public struct LexicalModel: @unchecked Sendable {
                 let slot = bases[s] + Int(segment.ids[k])
                 guard alive[slot] else { continue }
                 c += 1
-                out.lengths[slot] += abs(segment.weights[k])
+                out.lengths[slot] += abs(Float(segment.counts[k]))
             }
             out.df[Int(termOf[s][j])] += c
         }, from: (df: [UInt32](repeating: 0, count: d), lengths: [Float](repeating: 0, count: n)))
@@ -146,7 +146,7 @@ public struct LexicalModel: @unchecked Sendable {
             for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
                 let norm = norms[bases[s] + Int(segment.ids[k])]
                 guard norm >= 0 else { continue }
-                let v = Self.saturate(segment.weights[k], norm)
+                let v = Self.saturate(Float(segment.counts[k]), norm)
                 a = max(a, v)
                 b = min(b, v)
             }

@@ -23,9 +23,10 @@ public final class Segment: @unchecked Sendable {
     let offsets: Column<UInt64>
     /// Passage (within the segment) of each posting, increasing within a dimension.
     let ids: Column<UInt32>
-    /// Signed hashed count of each posting (a term's occurrences, title terms boosted): BM25's
-    /// saturation, idf and length normalization are applied at query time from the statistics.
-    let weights: Column<Float>
+    /// Signed hashed count of each posting (a term's occurrences, title terms boosted; whole
+    /// numbers, since the title boost is one), clamped to ±32767: BM25's saturation, idf and length
+    /// normalization are applied at query time from the statistics.
+    let counts: Column<Int16>
     /// Latent vectors, row-major (passages × rank), in fixed point: component x is stored as
     /// round(x × 32767), exact to 1.5e-5 for unit vectors at half the bytes of float32. Empty
     /// without a latent layer.
@@ -41,13 +42,13 @@ public final class Segment: @unchecked Sendable {
     var nonzeros: Int { ids.count }
 
     init(name: String, passages: PassageStore, dims: Column<UInt32>, offsets: Column<UInt64>, ids: Column<UInt32>,
-         weights: Column<Float>, vectors: Column<Int16>, rank: Int, fileSum: UInt64 = 0, checks: Checks? = nil) {
+         counts: Column<Int16>, vectors: Column<Int16>, rank: Int, fileSum: UInt64 = 0, checks: Checks? = nil) {
         self.name = name
         self.passages = passages
         self.dims = dims
         self.offsets = offsets
         self.ids = ids
-        self.weights = weights
+        self.counts = counts
         self.vectors = vectors
         self.rank = rank
         self.fileSum = fileSum
@@ -65,26 +66,32 @@ public final class Segment: @unchecked Sendable {
         for (j, d) in distinct.enumerated() { offsets[j + 1] = offsets[j] + UInt64(d.count) }
         var cursor = offsets.map { Int($0) }
         var ids = [UInt32](repeating: 0, count: counts.nonzeros)
-        var weights = [Float](repeating: 0, count: counts.nonzeros)
+        var stored = [Int16](repeating: 0, count: counts.nonzeros)
         for i in 0..<counts.count {
             for j in counts.offsets[i]..<counts.offsets[i + 1] {
                 let s = slot.position(counts.indices[j])!
                 ids[cursor[s]] = UInt32(i)
-                weights[cursor[s]] = counts.values[j]
+                stored[cursor[s]] = Self.storedCount(counts.values[j])
                 cursor[s] += 1
             }
         }
         self.init(name: name, passages: passages, dims: Column(used), offsets: Column(offsets), ids: Column(ids),
-                  weights: Column(weights), vectors: Column(), rank: 0)
+                  counts: Column(stored), vectors: Column(), rank: 0)
     }
 
     /// The same segment with latent vectors (passages × rank, fixed point).
     func with(vectors: [Int16], rank: Int) -> Segment {
-        Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, weights: weights,
+        Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, counts: counts,
                 vectors: Column(vectors), rank: rank, checks: checks)
     }
 
     static let vectorScale: Float = 32767
+
+    /// A hashed count as stored: rounded to a whole number and clamped to ±32767 (a passage holds
+    /// at most a few hundred words; BM25 saturates long before).
+    static func storedCount(_ c: Float) -> Int16 {
+        Int16(clamping: Int(c.rounded()))
+    }
 
     /// Unit vectors (floats) in the stored fixed point.
     static func quantize(_ v: [Float]) -> [Int16] {
@@ -93,7 +100,7 @@ public final class Segment: @unchecked Sendable {
 
     /// The same segment as written to file `name`, whose section table has checksum `fileSum`.
     func with(name: String, fileSum: UInt64) -> Segment {
-        Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, weights: weights,
+        Segment(name: name, passages: passages, dims: dims, offsets: offsets, ids: ids, counts: counts,
                 vectors: vectors, rank: rank, fileSum: fileSum, checks: checks)
     }
 
@@ -179,7 +186,7 @@ public final class Segment: @unchecked Sendable {
     /// The checksum of postings `r` (of one dimension): their ids' bytes, XOR their weights'.
     func postingSum(_ r: Range<Int>) -> UInt64 {
         checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(ids.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
-            ^ checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(weights.buffer)[(r.lowerBound * 4)..<(r.upperBound * 4)]))
+            ^ checksum64(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(counts.buffer)[(r.lowerBound * 2)..<(r.upperBound * 2)]))
     }
 
     /// The checksum of passage i's bytes (title, text, tags), low 32 bits.
@@ -270,7 +277,7 @@ public final class Segment: @unchecked Sendable {
         return [("SHDR", head.data), ("PREC", Column(passages.records)), ("PSRC", sources.data),
                 ("PSUM", Column(passageSums)), ("PTXT", passages.blob),
                 ("PDIM", dims), ("POFF", offsets), ("PCHK", Column(postingSums)),
-                ("PPAS", ids), ("PWGT", weights), ("LSUM", Column(vectorSums)), ("LVEC", vectors)]
+                ("PPAS", ids), ("PCNT", counts), ("LSUM", Column(vectorSums)), ("LVEC", vectors)]
     }
 
     /// The sections checked when a segment is opened: all but text, postings and vectors.
@@ -297,7 +304,7 @@ public final class Segment: @unchecked Sendable {
         let dims = try f.column("PDIM", of: UInt32.self)
         let offsets = try f.column("POFF", count: dims.count + 1, of: UInt64.self)
         let ids = try f.column("PPAS", of: UInt32.self)
-        let weights = try f.column("PWGT", count: ids.count, of: Float.self)
+        let counts = try f.column("PCNT", count: ids.count, of: Int16.self)
         var previous: Int64 = -1
         for j in 0..<dims.count {
             guard Int64(dims[j]) > previous, Int(dims[j]) < dimensions, offsets[j] <= offsets[j + 1] else {
@@ -311,7 +318,7 @@ public final class Segment: @unchecked Sendable {
                             postingSums: try f.column("PCHK", count: dims.count, of: UInt64.self),
                             vectorSums: try f.column("LSUM", count: rank > 0 ? n : 0, of: UInt32.self))
         let segment = Segment(name: name, passages: PassageStore(records: records, sources: sources, blob: blob),
-                              dims: dims, offsets: offsets, ids: ids, weights: weights, vectors: vectors, rank: rank,
+                              dims: dims, offsets: offsets, ids: ids, counts: counts, vectors: vectors, rank: rank,
                               fileSum: f.tableSum, checks: checks)
         return segment
     }

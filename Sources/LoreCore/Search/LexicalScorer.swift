@@ -28,12 +28,12 @@ public struct LexicalScorer {
         let norms = statistics.lengthNorms.buffer.baseAddress!
         for (s, segment) in segments.enumerated() {
             let out = scores.baseAddress! + bases[s], norm = norms + bases[s]
-            let ids = segment.ids.buffer.baseAddress!, counts = segment.weights.buffer.baseAddress!
+            let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
             for (f, q) in zip(query.indices, query.values) {
                 let qw = weight(q)
                 for p in try segment.postings(f) {
                     let i = Int(ids[p])
-                    out[i] += qw * LexicalModel.saturate(counts[p], norm[i])
+                    out[i] += qw * LexicalModel.saturate(Float(counts[p]), norm[i])
                 }
             }
         }
@@ -65,7 +65,7 @@ public struct LexicalScorer {
                     for (s, segment) in segments.enumerated() {
                         let base = bases[s]
                         let out = scores.baseAddress! + base, norm = norms + base, mark = marked.baseAddress! + base
-                        let ids = segment.ids.buffer.baseAddress!, counts = segment.weights.buffer.baseAddress!
+                        let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
                         for (f, q) in zip(query.indices, query.values) {
                             let qw = weight(q)
                             for p in try segment.postings(f) {
@@ -75,7 +75,7 @@ public struct LexicalScorer {
                                     list[touched] = Int32(base + i)
                                     touched += 1
                                 }
-                                out[i] += qw * LexicalModel.saturate(counts[p], norm[i])
+                                out[i] += qw * LexicalModel.saturate(Float(counts[p]), norm[i])
                             }
                         }
                     }
@@ -124,7 +124,7 @@ public struct LexicalScorer {
         let m = plan.order.count
         var threshold = heap.count == heap.k ? heap.worst.score : 0
         var firstEssential = plan.firstEssential(above: threshold, full: heap.count == heap.k)
-        let ids = segment.ids.buffer.baseAddress!, counts = segment.weights.buffer.baseAddress!
+        let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
         let norm = statistics.lengthNorms.buffer.baseAddress! + base
         while true {
             // The next passage any essential term holds.
@@ -135,7 +135,7 @@ public struct LexicalScorer {
             var estimate: Float = 0
             var held = 0
             for i in firstEssential..<m where c.cursor[i] < c.end[i] && ids[c.cursor[i]] == doc {
-                let v = plan.weight[i] * LexicalModel.saturate(counts[c.cursor[i]], kd)
+                let v = plan.weight[i] * LexicalModel.saturate(Float(counts[c.cursor[i]]), kd)
                 c.contribution[i] = v
                 c.held[held] = i
                 held += 1
@@ -150,7 +150,7 @@ public struct LexicalScorer {
                 if let p = Self.gallop(ids, from: c.cursor[i], to: c.end[i], to: doc) {
                     c.cursor[i] = p
                     if ids[p] == doc {
-                        let v = plan.weight[i] * LexicalModel.saturate(counts[p], kd)
+                        let v = plan.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
                         c.contribution[i] = v
                         c.held[held] = i
                         held += 1
