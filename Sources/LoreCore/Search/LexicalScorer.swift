@@ -58,39 +58,48 @@ public struct LexicalScorer {
         let n = statistics.slots
         accumulator.prepare(slots: n)
         let norms = statistics.lengthNorms.buffer.baseAddress!
-        var touched = accumulator.touchedCount
-        try accumulator.scores.withUnsafeMutableBufferPointer { scores in
-            try accumulator.marked.withUnsafeMutableBufferPointer { marked in
-                try accumulator.touched.withUnsafeMutableBufferPointer { list in
-                    for (s, segment) in segments.enumerated() {
-                        let base = bases[s]
-                        let out = scores.baseAddress! + base, norm = norms + base, mark = marked.baseAddress! + base
-                        let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
-                        for (f, q) in zip(query.indices, query.values) {
-                            let qw = weight(q)
-                            for p in try segment.postings(f) {
-                                let i = Int(ids[p])
-                                if mark[i] == 0 {
-                                    mark[i] = 1
-                                    list[touched] = Int32(base + i)
-                                    touched += 1
-                                }
-                                out[i] += qw * LexicalModel.saturate(Float(counts[p]), norm[i])
+        var touched = 0
+        // Damage found mid-way leaves sums behind: the next question starts from fresh zeros.
+        do { try accumulator.scores.withUnsafeMutableBufferPointer { scores in
+            try accumulator.touched.withUnsafeMutableBufferPointer { list in
+                for (s, segment) in segments.enumerated() {
+                    let base = bases[s]
+                    let out = scores.baseAddress! + base, norm = norms + base
+                    let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
+                    for (f, q) in zip(query.indices, query.values) {
+                        let qw = weight(q)
+                        for p in try segment.postings(f) {
+                            let i = Int(ids[p])
+                            // A score still at zero is touched for the first time (or its sum came
+                            // back to exactly zero: then it is listed twice, and read once below).
+                            if out[i] == 0 {
+                                if touched < list.count { list[touched] = Int32(base + i) }
+                                touched += 1
                             }
+                            out[i] += qw * LexicalModel.saturate(Float(counts[p]), norm[i])
                         }
                     }
                 }
             }
+        } } catch {
+            accumulator.scores = []
+            throw error
         }
-        accumulator.touchedCount = touched
         var heap = TopK.Heap(k: k)
-        accumulator.scores.withUnsafeBufferPointer { scores in
-            for t in accumulator.touched[0..<touched] {
-                let i = Int(t)
-                if scores[i] > 0 && norms[i] >= 0 { heap.insert(Hit(passage: i, score: scores[i])) }
+        accumulator.scores.withUnsafeMutableBufferPointer { scores in
+            // Each score is read and zeroed once: the accumulator is all zeros again afterwards.
+            func take(_ i: Int) {
+                let score = scores[i]
+                guard score != 0 else { return }
+                scores[i] = 0
+                if score > 0 && norms[i] >= 0 { heap.insert(Hit(passage: i, score: score)) }
+            }
+            if touched <= n {
+                for t in accumulator.touched[0..<touched] { take(Int(t)) }
+            } else {
+                for i in 0..<n { take(i) }  // more listings than slots: read them all
             }
         }
-        accumulator.clear()
         return heap.sorted()
     }
 
@@ -269,13 +278,11 @@ struct MaxScoreCursors {
     }
 }
 
-/// One score per passage slot, zero between questions, and the slots the current question has
-/// touched (each once): what `LexicalScorer.top` sums into. One per searcher (not thread-safe).
+/// One score per passage slot, zero between questions, and room to list the slots a question
+/// touches: what `LexicalScorer.top` sums into. One per searcher (not thread-safe).
 public struct ScoreAccumulator {
     var scores: [Float] = []
-    var marked: [UInt8] = []
     var touched: [Int32] = []
-    var touchedCount = 0
 
     public init() {}
 
@@ -283,17 +290,6 @@ public struct ScoreAccumulator {
     mutating func prepare(slots n: Int) {
         guard scores.count != n else { return }
         scores = [Float](repeating: 0, count: n)
-        marked = [UInt8](repeating: 0, count: n)
         touched = [Int32](repeating: 0, count: n)
-        touchedCount = 0
-    }
-
-    /// Zeroes what the question touched.
-    mutating func clear() {
-        for t in touched[0..<touchedCount] {
-            scores[Int(t)] = 0
-            marked[Int(t)] = 0
-        }
-        touchedCount = 0
     }
 }
