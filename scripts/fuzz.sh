@@ -12,7 +12,10 @@ seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 [ -f "fuzz/$target.swift" ] || { echo "no fuzz target fuzz/$target.swift" >&2; exit 64; }
 scratch=.build-fuzz
 
-swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address --target LoreCore >&2
+# -sanitize-coverage explicitly: SwiftPM's --sanitize=fuzzer alone left LoreCore's Swift code without
+# coverage counters in an incremental build (the fuzzer then saw only the target's own code).
+swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address --target LoreCore \
+    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table >&2
 debug="$scratch/debug"
 yams=$(find "$scratch/checkouts" -maxdepth 1 -iname 'yams*' | head -1)
 objects=$(find "$debug/LoreCore.build" "$debug/Yams.build" "$debug/CYaml.build" -name '*.o')
