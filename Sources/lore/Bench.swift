@@ -129,13 +129,14 @@ struct Bench: ParsableCommand {
     }
 
     private func table(_ rows: [BenchmarkResult]) -> String {
-        var out = "| passages | build passages/s | index MB | build peak RSS MB | open ms | p50 ms | p95 ms | p99 ms | lexical p50 | dense p50 | batch-64 q/s (single) | dense GB/s (read GB/s) |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        var out = "| passages | build passages/s | index MB | build peak RSS MB | open ms | p50 ms | p95 ms | p99 ms | lexical p50 | dense p50 | batch-64 q/s (single) | dense GB/s (read GB/s) | rare-term recall |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in rows {
-            out += String(format: "| %d | %.0f | %.1f | %.0f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f (%.0f) | %.1f (%.1f) |\n",
+            out += String(format: "| %d | %.0f | %.1f | %.0f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f (%.0f) | %.1f (%.1f) | %d/%d |\n",
                           r.passages, r.build_passages_per_s, Double(r.index_bytes) / 1e6, Double(r.peak_rss_bytes) / 1e6,
                           r.open_ms, r.p50_ms, r.p95_ms, r.p99_ms, r.lexical_p50_ms, r.dense_p50_ms, r.batch64_qps,
-                          r.single_qps, r.scan_gbps, r.bandwidth_gbps)
+                          r.single_qps, r.scan_gbps, r.bandwidth_gbps,
+                          Int((r.rare_term_recall * Double(r.rare_terms)).rounded()), r.rare_terms)
         }
         out += "\nmean ms per query (defaults): "
         out += rows.map { r in

@@ -2,9 +2,13 @@ import Foundation
 
 /// One opened index, as every answer reads it: a request takes one snapshot and reads only it,
 /// so an answer never mixes two generations of the index, whatever refresh runs meanwhile.
-public final class IndexSnapshot: Sendable {
+public final class IndexSnapshot: @unchecked Sendable {
     public let index: CorpusIndex
     public let synonyms: Synonyms?
+    /// Searchers no request is using, kept for the next: a searcher's score accumulator and token
+    /// cache are built once, not per answer. Guarded by `poolLock`.
+    private var idle: [Searcher] = []
+    private let poolLock = NSLock()
     /// 1 for the index first opened, then one more per refresh that changed it.
     public let generation: Int
     /// When the index on disk was last written (its root file's time), if known.
@@ -15,6 +19,21 @@ public final class IndexSnapshot: Sendable {
         self.synonyms = synonyms
         self.generation = generation
         self.builtAt = builtAt
+    }
+
+    /// Runs `body` with a searcher of this snapshot for `options` that no other caller uses
+    /// meanwhile (taken from the idle ones, or made), and keeps it for the next caller.
+    public func withSearcher<T>(options: QueryOptions, _ body: (Searcher) throws -> T) rethrows -> T {
+        poolLock.lock()
+        let found = idle.firstIndex { $0.options == options }.map { idle.remove(at: $0) }
+        poolLock.unlock()
+        let searcher = found ?? Searcher(index: index, options: options, synonyms: synonyms)
+        defer {
+            poolLock.lock()
+            if idle.count < 8 { idle.append(searcher) }
+            poolLock.unlock()
+        }
+        return try body(searcher)
     }
 }
 

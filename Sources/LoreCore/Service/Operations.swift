@@ -17,8 +17,7 @@ extension NotesService {
     /// filters. Throws `ServiceError.badRequest` for an empty question or one with no word to search.
     public func find(_ request: SearchRequest) throws -> Found {
         try request.validate()
-        return try reading { snap in
-            let searcher = Searcher(index: snap.index, options: options, synonyms: snap.synonyms)
+        return try reading { snap in try snap.withSearcher(options: options) { searcher in
             if searcher.analyzer.terms(request.question).isEmpty {
                 throw ServiceError.badRequest("the question has no words to search for (only stop words or punctuation)")
             }
@@ -40,8 +39,9 @@ extension NotesService {
                 results.append(SearchResult(rank: results.count + 1, score: hit.score, passage: passage, passageIndex: hit.passage))
             }
             let took = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            return Found(results: results, analyzer: searcher.analyzer, took: took, generation: snap.generation)
-        }
+            // The searcher goes back to the pool: the caller highlights with an analyzer of its own.
+            return Found(results: results, analyzer: Analyzer(), took: took, generation: snap.generation)
+        } }
     }
 
     /// `find`, as a Codable answer: each passage with its snippet and matched words, and its
