@@ -79,11 +79,8 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `lore serve` stopped on an error of its transport.
     case serverStopped(reason: String)
 
-    /// The exit code of the CLI: 64 for a bad option or value, 2 for every other error.
-    public var exitCode: Int32 {
-        if case .badOption = self { return 64 }
-        return 2
-    }
+    /// The exit code of the CLI: 2 for every error, a bad option or value included (as ripgrep).
+    public var exitCode: Int32 { 2 }
 
     /// True for the problems of an index that a rebuild from the notes cures (damage, an older
     /// or newer format, another notes folder).

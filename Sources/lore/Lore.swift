@@ -10,7 +10,8 @@ struct Lore: ParsableCommand {
         abstract: "Ask your notes questions: local semantic search over a folder of Markdown.",
         discussion: """
         Exit codes, as ripgrep's: 0 when passages answer, 1 when none does (lore ask), 2 on an error, \
-        64 for a bad option or argument.
+        also for a bad option or argument. With --json or --jsonl an error is also one JSON object on
+        standard output: {"error": "…"}.
 
         Which notes and index a command uses, first match wins: --corpus/--index; --collection or \
         $LORE_COLLECTION; ./corpus and ./index when the current folder has a corpus folder; the \
@@ -21,7 +22,7 @@ struct Lore: ParsableCommand {
     )
 
     /// Parses and runs the command. A bad option or argument (out of range, unknown, missing)
-    /// is one line on stderr, like every other error of lore, and exit code 64; help and
+    /// is one line on stderr, like every other error of lore, and exit code 2; help and
     /// other errors go through ArgumentParser as usual.
     static func main() {
         // A closed pipe is an error of the write (EPIPE), reported like any other, not a signal.
@@ -32,16 +33,16 @@ struct Lore: ParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
-                printError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
-                Foundation.exit(ExitCode.validationFailure.rawValue)
+                reportError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+                Foundation.exit(2)
             }
             exit(withError: error)
         }
     }
 }
 
-/// Runs `body`, turning Lore's errors into one line on stderr and their exit code (2, or 64
-/// for a bad option). Standard output is flushed at the end: output that could not be written
+/// Runs `body`, turning Lore's errors into one line on stderr (and a JSON object on stdout with
+/// --json or --jsonl) and exit code 2. Standard output is flushed at the end: output that could not be written
 /// (a closed pipe, a full disk) is an error too.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
@@ -52,17 +53,17 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         if error.rawValue == 1 { try reportingErrors(flushOutput) }
         throw error
     } catch let error as LoreError {
-        printError(error.description)
+        reportError(error.description)
         throw ExitCode(error.exitCode)
     } catch let error as CollectionError {
-        printError(error.description)
+        reportError(error.description)
         throw ExitCode(2)
     } catch let error as ServiceError {
-        printError(error.description)
+        reportError(error.description)
         throw ExitCode(2)
     } catch {
         // Only LoreError is meant to get here: anything else is said in one line all the same.
-        printError("unexpected error: \(LoreError.systemReason(error))")
+        reportError("unexpected error: \(LoreError.systemReason(error))")
         throw ExitCode(2)
     }
 }
@@ -79,4 +80,14 @@ func flushOutput() throws {
 /// One line on standard error, `lore: ` first. A standard error that cannot be written is let go.
 func printError(_ message: String) {
     fputs("lore: \(message)\n", stderr)
+}
+
+/// An error that ends the command: one line on stderr, and with --json or --jsonl also
+/// `{"error": "…"}` on stdout, so that a script reading JSON reads the error too.
+func reportError(_ message: String) {
+    printError(message)
+    let arguments = CommandLine.arguments.prefix { $0 != "--" }
+    guard arguments.contains("--json") || arguments.contains("--jsonl") else { return }
+    fputs(LoreJSON.encode(["error": message]) + "\n", stdout)
+    fflush(stdout)
 }

@@ -174,7 +174,7 @@ final class DamageSweepTests: XCTestCase {
     }
 
     func testExitCodes() {
-        XCTAssertEqual(LoreError.badOption("-k must be 1 to 10000").exitCode, 64)
+        XCTAssertEqual(LoreError.badOption("-k must be 1 to 10000").exitCode, 2)
         XCTAssertEqual(LoreError.indexDamaged(file: "x", problem: "y").exitCode, 2)
         XCTAssertEqual(LoreError.outputFailed(reason: "Broken pipe").exitCode, 2)
         XCTAssertEqual(LoreError.indexDamaged(file: "i/lore.idx", problem: "section TERM checksum").rebuildingDescription,

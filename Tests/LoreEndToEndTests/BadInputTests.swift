@@ -134,3 +134,20 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("narwhal"), r.stdout)
     }
 }
+
+/// With --json or --jsonl an error is also one JSON object on stdout; exit code 2, a bad option
+/// included (as ripgrep).
+final class JSONErrorTests: XCTestCase {
+    func testErrorsAreJSONOnStdoutWithJSON() throws {
+        var r = try LoreProcess.run(["ask", "coffee", "--json", "-k", "0"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdout, "{\"error\":\"-k must be 1 to 10000\"}\n")
+        XCTAssertEqual(r.stderr, "lore: -k must be 1 to 10000\n")
+        r = try LoreProcess.run(["ask", "coffee", "--jsonl", "--corpus", "/nonexistent-lore-notes", "--index", "/nonexistent-lore-index"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdout, "{\"error\":\"corpus folder not found: /nonexistent-lore-notes (and no index in /nonexistent-lore-index)\"}\n")
+        r = try LoreProcess.run(["ask", "coffee", "-k", "0"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdout, "")
+    }
+}

@@ -132,7 +132,7 @@ final class CollectionCommandTests: XCTestCase {
         r = try run(["ask", "walrus"], s, env.merging(["LORE_COLLECTION": "nope"]) { $1 })
         XCTAssertEqual(r.stderr, "lore: LORE_COLLECTION names no collection: nope (collections: notes)\n")
         r = try run(["ask", "walrus", "--collection", "notes", "--corpus", "x"], s, env)
-        XCTAssertEqual([r.status], [64])
+        XCTAssertEqual([r.status], [2])
         XCTAssertEqual(r.stderr, "lore: --collection does not go with --corpus or --index\n")
         r = try run(["collection", "add", "a/b", "../notes"], s, env)
         XCTAssertEqual(r.stderr, "lore: collection names are letters, digits, '.', '_' and '-', not starting with '.' or '-': \"a/b\"\n")

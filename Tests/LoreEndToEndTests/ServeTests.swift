@@ -222,7 +222,7 @@ final class ServeTests: XCTestCase {
 
     func testNonLoopbackAddressNeedsAllowRemote() throws {
         let r = try LoreProcess.run(["serve", "--http", "0.0.0.0:8080"])
-        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stderr, "lore: --http 0.0.0.0:8080 is not a loopback address: add --allow-remote to serve other machines\n")
     }
 }

@@ -108,7 +108,7 @@ final class ConventionsTests: XCTestCase {
         r = try LoreProcess.run(["ask", "zebra", "--color", "never"] + args)
         XCTAssertFalse(r.stdout.contains("\u{1B}["))
         r = try LoreProcess.run(["ask", "zebra", "--color", "sometimes"] + args)
-        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.status, 2)
         r = try LoreProcess.run(["--version"])
         XCTAssertEqual(r.status, 0)
         XCTAssertEqual(r.stdout, "0.3.0\n")
@@ -136,7 +136,7 @@ final class ConventionsTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "No passage matches this question.\n")
         r = try LoreProcess.run(["ask", "zebra", "--json", "--files"] + args)
-        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.status, 2)
         // Text shows the lines around the question's words; --full the whole passage.
         s.write("notes/long.md", Data(("# Long\n\n" + (1...8).map { $0 == 6 ? "Line \($0) has the giraffe." : "Line \($0) is filler." }
             .joined(separator: "\n") + "\n").utf8))
