@@ -69,9 +69,15 @@ public final class CorpusIndex: @unchecked Sendable {
 
     /// The segment holding `slot`, and the slot's place in it.
     func locate(_ slot: Int) -> (Segment, Int) {
-        var lo = 0, hi = segments.count - 1
+        let s = Self.segment(holding: slot, bases: bases)
+        return (segments[s], slot - bases[s])
+    }
+
+    /// The index of the segment holding `slot`, given the segments' `bases`.
+    static func segment(holding slot: Int, bases: [Int]) -> Int {
+        var lo = 0, hi = bases.count - 2
         while lo < hi { let mid = (lo + hi + 1) / 2; if bases[mid] <= slot { lo = mid } else { hi = mid - 1 } }
-        return (segments[lo], slot - bases[lo])
+        return lo
     }
 
     /// The passage in `slot` (its text checked against its checksum on first use).

@@ -40,15 +40,15 @@ public struct LexicalScorer {
         for i in scores.indices where norms[i] < 0 { scores[i] = -.infinity }
     }
 
-    /// Whether the passage in `slot` holds dimension `f` (a binary search of its postings).
+    /// Whether the passage in `slot` holds dimension `f` (a galloping search of its postings).
     func holds(_ f: UInt32, slot: Int) throws -> Bool {
-        var s = 0
-        while s + 1 < bases.count && bases[s + 1] <= slot { s += 1 }
+        let s = CorpusIndex.segment(holding: slot, bases: bases)
         let segment = segments[s], local = UInt32(slot - bases[s])
         let r = try segment.postings(f)
-        var lo = r.lowerBound, hi = r.upperBound
-        while lo < hi { let mid = (lo + hi) / 2; if segment.ids[mid] < local { lo = mid + 1 } else { hi = mid } }
-        return lo < r.upperBound && segment.ids[lo] == local
+        guard !r.isEmpty else { return false }
+        let ids = segment.ids.buffer.baseAddress!
+        guard let p = Self.gallop(ids, from: r.lowerBound, to: r.upperBound, to: local) else { return false }
+        return ids[p] == local
     }
 
     /// The best `k` live passages for `query` with a score above 0, best first, scored term by
