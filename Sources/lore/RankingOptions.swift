@@ -63,7 +63,7 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Weight of term proximity (question words found together); 0 turns it off (default: \(shown(QueryOptions().proximityWeight))).")
     var proximityWeight: Float?
 
-    @Option(help: "Proximity rescores the best N passages, at least k (default: \(QueryOptions().proximityDepth)).")
+    @Option(help: "Proximity rescores the best N passages of each pass (default: \(QueryOptions().proximityDepth)).")
     var proximityDepth: Int?
 
     @Option(help: "The latent layer rescores the best N lexical matches (default: \(QueryOptions().candidates)).")

@@ -17,7 +17,8 @@ public struct QueryOptions: Equatable, Sendable {
     /// Weight of term proximity (`Proximity`): 1 gives neighbouring question words found
     /// together the sequential dependence model's weights against the single words; 0: off.
     public var proximityWeight: Float = 1
-    /// Proximity rescores this many of the best passages (at least k).
+    /// Proximity rescores this many of the best passages of each pass; those below keep their
+    /// order, whatever k is.
     public var proximityDepth: Int = 20
     /// Pseudo-relevance feedback; see `Searcher`.
     public var feedback: Feedback = Feedback()

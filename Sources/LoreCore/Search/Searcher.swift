@@ -137,19 +137,16 @@ public final class Searcher {
         let depth = min(ranked.count, options.proximityDepth)
         var head = Array(ranked.prefix(depth))
         let scorer = LexicalScorer(index)
+        // A passage that holds no pair's two terms scores 0 without being tokenized.
+        func score(_ slot: Int) throws -> Float {
+            guard try proximity.applies(toSlot: slot, scorer) else { return 0 }
+            let input = try index.embeddingInput(slot)
+            return proximity.score(title: input.title, body: input.body, norm: max(index.lexical.lengthNorms[slot], 0), embedder: embedder)
+        }
         for j in head.indices {
             let slot = head[j].passage
-            let p: Float
-            if let known = memo[slot] {
-                p = known
-            } else if try !proximity.applies(toSlot: slot, scorer) {
-                p = 0
-                memo[slot] = 0
-            } else {
-                let input = try index.embeddingInput(slot)
-                p = proximity.score(title: input.title, body: input.body, norm: max(index.lexical.lengthNorms[slot], 0), embedder: embedder)
-                memo[slot] = p
-            }
+            let p = try memo[slot] ?? score(slot)
+            memo[slot] = p
             head[j].score += options.proximityWeight * scale * p
         }
         head.sort { $0.ranksBefore($1) }
