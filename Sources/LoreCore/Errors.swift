@@ -82,6 +82,15 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The exit code of the CLI: 2 for every error, a bad option or value included (as ripgrep).
     public var exitCode: Int32 { 2 }
 
+    /// Whether this is a failure to write or lock the index folder (a full disk, a read-only
+    /// folder): the last commit is still there, whole.
+    public var isWriteProblem: Bool {
+        switch self {
+        case .writeFailed, .lockFailed: return true
+        default: return false
+        }
+    }
+
     /// True for the problems of an index that a rebuild from the notes cures (damage, an older
     /// or newer format, another notes folder).
     public var isCuredByRebuild: Bool {

@@ -51,6 +51,25 @@ final class IndexFileTests: XCTestCase {
         try read.checkAll()
     }
 
+    /// A commit that fails before its root is in place removes the files it wrote: the folder
+    /// holds the last commit and nothing else.
+    func testAFailedCommitLeavesOnlyTheLastOne() throws {
+        let (t, index) = try sampleIndex(latent: 2)
+        try IndexFile.write(index, to: t.index)
+        let before = try FileManager.default.contentsOfDirectory(atPath: t.index).sorted()
+        t.write("e.md", "# Walrus\n\nThe walrus budget grew.\n")
+        let (refreshed, _) = try IndexBuilder(corpus: t.corpus, config: index.config).build(previous: try IndexFile.read(from: t.index))
+        // The root's temporary file cannot be made: a folder stands where it would go.
+        let blocker = t.index + "/" + IndexFile.fileName + ".\(getpid()).lore-tmp"
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        XCTAssertThrowsError(try IndexFile.write(refreshed, to: t.index)) { error in
+            guard case LoreError.writeFailed = error else { return XCTFail("\(error)") }
+        }
+        try FileManager.default.removeItem(atPath: blocker)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: t.index).sorted(), before)
+        XCTAssertEqual(try IndexFile.read(from: t.index).files.count, 3)
+    }
+
     private func damage(_ mutate: (inout Data) -> Void) throws -> String {
         let (t, index) = try sampleIndex(latent: 2)
         try IndexFile.write(index, to: t.index)

@@ -67,6 +67,31 @@ final class FailureTests: XCTestCase {
         XCTAssertEqual(g.stderr, "lore: cannot write the output: No space left on device\n")
     }
 
+    /// A refresh that cannot be written (a full disk; here a file-size limit, with SIGXFSZ ignored
+    /// so that the write fails as ENOSPC would) leaves the last index as it was, and `lore ask`
+    /// answers from it with a warning; once there is room, the refresh happens.
+    func testAFullDiskWhileRefreshingAnswersFromTheLastIndex() throws {
+        let s = Scratch()
+        let args = notes(s)
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        let listing = { try FileManager.default.contentsOfDirectory(atPath: s.path + "/index").sorted() }
+        let before = try listing()
+        s.write("notes/orca.md", "# Orca\n\n" + String(repeating: "The orca pod hunted herring in the fjord. ", count: 300) + "\n")
+        let limited = ["/bin/sh", "-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\""]
+        let r = try LoreProcess.run(["ask", "walrus", "--files"] + args, prefix: limited)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, s.path + "/notes/walrus.md\n")
+        XCTAssertEqual(r.stderr, """
+            lore: notes changed since the index was built: refreshing it
+            lore: cannot write \(s.path)/index/seg-2.los: File too large: answering from the index as it was built
+
+            """)
+        XCTAssertEqual(try listing(), before)
+        let again = try LoreProcess.run(["ask", "orca", "--files"] + args)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.stdout, s.path + "/notes/orca.md\n")
+    }
+
     func testOutputToAClosedPipeIsAnError() throws {
         let s = Scratch()
         let args = notes(s)

@@ -32,6 +32,19 @@ public enum IndexFile {
     @discardableResult
     public static func write(_ index: CorpusIndex, to folder: String) throws -> CorpusIndex {
         try makeFolder(folder)
+        // Files this commit wrote: removed again when it fails before its root is in place (a
+        // full disk), so they do not wait for the next commit.
+        var newFiles: [String] = []
+        do {
+            return try commit(index, to: folder, newFiles: &newFiles)
+        } catch {
+            for name in newFiles { unlink(folder + "/" + name) }
+            throw error
+        }
+    }
+
+    /// `write`'s steps: each new file's name goes to `newFiles` as soon as it is in place.
+    private static func commit(_ index: CorpusIndex, to folder: String, newFiles: inout [String]) throws -> CorpusIndex {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var generation = names.compactMap(generationOf).max() ?? 0
         var segments: [Segment] = []
@@ -43,6 +56,7 @@ public enum IndexFile {
             generation += 1
             let name = "seg-\(generation).los"
             let sum = try SectionFile.write(segment.sections(), magic: Segment.magic, to: folder + "/" + name)
+            newFiles.append(name)
             segments.append(segment.with(name: name, fileSum: sum))
         }
         var latentName = index.latentName
@@ -56,6 +70,7 @@ public enum IndexFile {
             rows.array(latent.features)
             latentSum = try SectionFile.write([("LROW", rows.data), ("LBAS", Column(latent.basis))], magic: latentMagic,
                                               to: folder + "/" + latentName!)
+            newFiles.append(latentName!)
         }
         let written = CorpusIndex(config: index.config, files: index.files, segments: segments, lexical: index.lexical,
                                   latent: index.latent, latentName: index.latent == nil ? nil : latentName,

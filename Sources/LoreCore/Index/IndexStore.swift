@@ -78,8 +78,15 @@ public struct IndexStore {
         // A folder that cannot be made is the one line said, not a build announced and then failed.
         try IndexFile.makeFolder(indexPath)
         warn(reason)
-        let (index, report) = try build(config: config, previous: existing, warn: warn, progress: progress)
-        return Opened(index: index, reason: reason, report: report)
+        do {
+            let (index, report) = try build(config: config, previous: existing, warn: warn, progress: progress)
+            return Opened(index: index, reason: reason, report: report)
+        } catch let error as LoreError where error.isWriteProblem && existing != nil && problem == nil {
+            // A full disk or a folder that cannot be written leaves the last commit intact:
+            // answer from it, and say that it is behind the notes.
+            warn("\(error.description): answering from the index as it was built")
+            return Opened(index: existing!, reason: nil, report: nil)
+        }
     }
 
     /// Runs `body` on `index`. Index data is checked as it is read: when `body` finds it damaged
