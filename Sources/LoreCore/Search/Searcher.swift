@@ -224,7 +224,10 @@ public final class Searcher {
         }
         var out: [UInt32: Float] = [:]
         for concept in concepts {
-            for (w, weight) in related.of(concept) where !StopWords.english.contains(w) {
+            // A related concept's share is split among the relatives the notes hold: those are the
+            // ones that can stand in for the word here.
+            let relatives = related.of(concept, keeping: { w in w.split(separator: " ").contains { !held(String($0)).isEmpty } })
+            for (w, weight) in relatives where !StopWords.english.contains(w) {
                 for (f, sign) in w.split(separator: " ").flatMap({ held(String($0)) }) {
                     // The largest weight a relative gets, with its dimension's sign (signed hashing).
                     let v = options.relatedWeight * weight

@@ -29,8 +29,9 @@ public struct RelatedWords: Sendable {
     /// once with its weight in 0...1, without `word` itself; empty when WordNet does not know it.
     /// A synonym stands for the same concept and weighs 1 in the most frequent sense; a word of a
     /// related synset or of the gloss is another concept and weighs half, shared with the others
-    /// of its kind (1/√n each); the i-th sense weighs 1/i of the first.
-    public func of(_ word: String) -> [(word: String, weight: Float)] {
+    /// of its kind that `keep` accepts (1/√n each; a searcher keeps those its notes hold, so words
+    /// the notes lack take no share); the i-th sense weighs 1/i of the first.
+    public func of(_ word: String, keeping keep: (String) -> Bool = { _ in true }) -> [(word: String, weight: Float)] {
         var weights: [String: Float] = [:]
         var order: [String] = []
         func add(_ w: String, _ weight: Float) {
@@ -48,6 +49,7 @@ public struct RelatedWords: Sendable {
                     for p in synset.pointers where relations.contains(p.symbol) {
                         others += wordnet.synset(p.offset, p.pos)?.words ?? []
                     }
+                    others = others.filter(keep)
                     let share = senseWeight / 2 / Float(max(others.count, 1)).squareRoot()
                     for w in others { add(w, share) }
                 }
