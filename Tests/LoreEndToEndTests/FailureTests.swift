@@ -189,6 +189,32 @@ final class FailureTests: XCTestCase {
         XCTAssertTrue(r.stderr.hasSuffix("lore: index \(s.path)/index/seg-1.los is damaged (not the segment lore.idx was written with): run `lore index --rebuild` to build it again\n"), r.stderr)
     }
 
+    /// An earlier root put back while every file it names is still there (a refresh that only
+    /// added a segment) is damage too: the folder holds a newer segment it does not name. With
+    /// the notes at hand it is rebuilt, and the answer is today's.
+    func testEarlierRootPutBackBesideItsOwnSegmentsIsDamage() throws {
+        let s = Scratch()
+        s.write("notes/walrus.md", "# Walrus budget\n\nThe walrus team asked for more budget.\n")
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        XCTAssertEqual(try LoreProcess.run(["index", "--latent-dims", "0"] + args).status, 0)
+        let earlier = try Data(contentsOf: URL(fileURLWithPath: s.path + "/index/lore.idx"))
+        s.write("notes/orca.md", "# Orca budget\n\nThe orca team spent its budget.\n")
+        XCTAssertEqual(try LoreProcess.run(["index"] + args).status, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: s.path + "/index").sorted(),
+                       [".lock", "lore.idx", "seg-1.los", "seg-2.los"])
+        try earlier.write(to: URL(fileURLWithPath: s.path + "/index/lore.idx"))
+
+        let gone = try LoreProcess.run(["ask", "budget", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
+        XCTAssertEqual(gone.status, 2)
+        XCTAssertEqual(gone.stdout, "")
+        XCTAssertTrue(gone.stderr.hasSuffix("lore: index \(s.path)/index/lore.idx is damaged (seg-2.los is newer than the root and not named by it): run `lore index --rebuild` to build it again\n"), gone.stderr)
+        let r = try LoreProcess.run(["ask", "budget", "--files"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "\(s.path)/notes/orca.md\n\(s.path)/notes/walrus.md\n")
+        XCTAssertEqual(r.stderr.split(separator: "\n").first.map(String.init),
+                       "lore: index \(s.path)/index/lore.idx is damaged (seg-2.los is newer than the root and not named by it): rebuilding it")
+    }
+
     // MARK: Staleness by content
 
     func testAnotherNotesFolderIsRebuiltWithOneLine() throws {

@@ -86,6 +86,20 @@ public enum IndexFile {
         return written
     }
 
+    /// A segment or basis file in `folder` that `index`'s root does not name and that is newer
+    /// than every file it names, or nil. After a commit there is none: such a file is what an
+    /// older root put back over a newer one leaves, or a writer killed between writing its
+    /// files and renaming its root (only look when no writer is at work).
+    static func fileNewerThanRoot(in folder: String, of index: CorpusIndex) -> String? {
+        let named = Set(index.segments.map(\.name) + [index.latentName].compactMap { $0 })
+        let newest = named.compactMap(generationOf).max() ?? 0
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.sorted().first { name in
+            guard let g = generationOf(name) else { return false }
+            return g > newest && !named.contains(name)
+        }
+    }
+
     /// The generation number in a segment or basis file name.
     static func generationOf(_ name: String) -> Int? {
         for (prefix, suffix) in [("seg-", ".los"), ("lsa-", ".lob")] where name.hasPrefix(prefix) && name.hasSuffix(suffix) {

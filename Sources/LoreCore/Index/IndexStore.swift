@@ -32,6 +32,10 @@ public struct IndexStore {
     private func readExisting() throws -> (CorpusIndex?, LoreError?) {
         do {
             let index = try IndexFile.read(from: indexPath)
+            if let newer = whenNoWriter({ IndexFile.fileNewerThanRoot(in: indexPath, of: index) }) ?? nil {
+                return (nil, .indexDamaged(file: indexPath + "/" + IndexFile.fileName,
+                                           problem: "\(newer) is newer than the root and not named by it"))
+            }
             if !index.notesFolder.isEmpty, corpusExists {
                 let given = CorpusReader(root: corpusPath).resolvedRoot
                 if given != index.notesFolder {
@@ -142,14 +146,22 @@ public struct IndexStore {
     /// work (the lock is free). Whole files a killed writer renamed but never committed are
     /// removed by the next commit, which knows what its root refers to.
     private func removeLeftovers() {
-        let fd = Foundation.open(indexPath + "/.lock", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return }
-        defer { flock(fd, LOCK_UN) }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: indexPath)) ?? [] where name.hasSuffix(".lore-tmp") {
-            unlink(indexPath + "/" + name)
+        _ = whenNoWriter {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: indexPath)) ?? [] where name.hasSuffix(".lore-tmp") {
+                unlink(indexPath + "/" + name)
+            }
         }
+    }
+
+    /// Runs `body` while no writer is at work (holding the lock without waiting for it; a folder
+    /// without a lock file has never had one); nil when a writer holds the lock.
+    private func whenNoWriter<T>(_ body: () -> T) -> T? {
+        let fd = Foundation.open(indexPath + "/.lock", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return body() }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return nil }
+        defer { flock(fd, LOCK_UN) }
+        return body()
     }
 
     /// Runs `body` holding the lock; when another writer holds it, says so on `warn` and waits.
