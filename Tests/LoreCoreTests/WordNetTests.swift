@@ -26,6 +26,30 @@ final class WordNetTests: XCTestCase {
         XCTAssertNil(wordnet.synset(12345, .noun), "an offset inside a line is not a synset")
     }
 
+    /// The reverse dictionary: every synset whose definition uses the word, and no other, checked
+    /// against the data files read line by line.
+    func testSynsetsDefiningAWordAreThoseWhoseDefinitionUsesIt() throws {
+        guard let wordnet = WordNet() else { throw XCTSkip("WordNet (Debian's wordnet-base) is not installed") }
+        for word in ["father", "visitor", "hospitality"] {
+            var expected: [String] = []
+            for pos in WordNet.PartOfSpeech.allCases {
+                let text = try String(contentsOfFile: "\(WordNet.defaultFolder)/data.\(pos.rawValue)", encoding: .utf8)
+                for line in text.split(separator: "\n") where !line.hasPrefix(" ") {
+                    guard let bar = line.firstIndex(of: "|") else { continue }
+                    let definition = line[line.index(after: bar)...].split(separator: "\"", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                    let words = definition.split { !($0.isLetter || $0 == "-" || $0 == "_") }
+                    if words.contains(where: { $0 == word }) { expected.append("\(pos.rawValue) \(line.prefix(8))") }
+                }
+            }
+            let found = wordnet.synsetsDefining(word).map { "\($0.pos.rawValue) \(String(format: "%08d", $0.offset))" }
+            XCTAssertEqual(found, expected, word)
+            XCTAssertFalse(found.isEmpty, word)
+        }
+        let dad = try XCTUnwrap(wordnet.senses(of: "dad", .noun).first)
+        XCTAssertTrue(wordnet.synsetsDefining("father").contains { $0.offset == dad && $0.pos == .noun })
+        XCTAssertEqual(wordnet.synsetsDefining("zzqxv").count, 0)
+    }
+
     func testMissingDatabaseIsNil() {
         XCTAssertNil(WordNet(folder: "/nonexistent-wordnet"))
     }

@@ -310,3 +310,4 @@ public final class Searcher {
         return SparseVector(indices: keys, values: keys.map { sum[$0]! })
     }
 }
+

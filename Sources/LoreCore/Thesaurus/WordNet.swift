@@ -113,6 +113,48 @@ public final class WordNet: @unchecked Sendable {
         }
     }
 
+    /// The synsets whose definition (the gloss before its first quoted example) uses `word` (lower
+    /// case, as a whole word), in every part of speech: "dad" is "an informal term for a father",
+    /// so `father` finds it. Scans the data files (about 22 MB; a few milliseconds).
+    public func synsetsDefining(_ word: String) -> [(offset: Int, pos: PartOfSpeech)] {
+        let needle = Array(word.utf8)
+        guard !needle.isEmpty else { return [] }
+        var out: [(Int, PartOfSpeech)] = []
+        for pos in PartOfSpeech.allCases {
+            guard let file = data[pos] else { continue }
+            file.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                func isLetter(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") }
+                var from = 0
+                var lastLine = -1
+                while from + needle.count <= bytes.count {
+                    guard let base = bytes.baseAddress,
+                          let hit = memchr(base + from, Int32(needle[0]), bytes.count - from - needle.count + 1) else { break }
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    from = at + 1
+                    guard needle.indices.allSatisfy({ bytes[at + $0] == needle[$0] }) else { continue }
+                    let end = at + needle.count
+                    guard at > 0, !isLetter(bytes[at - 1]), end >= bytes.count || !isLetter(bytes[end]) else { continue }
+                    var start = at
+                    while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+                    guard start != lastLine, bytes[start] != UInt8(ascii: " ") else { continue }
+                    // The hit must lie in the definition: after the bar, before any quote.
+                    var bar = start
+                    while bar < at && bytes[bar] != UInt8(ascii: "|") { bar += 1 }
+                    guard bar < at else { continue }
+                    var quoted = false
+                    for i in bar..<at where bytes[i] == UInt8(ascii: "\"") { quoted = true; break }
+                    guard !quoted else { continue }
+                    var offset = 0, i = start
+                    while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { offset = offset * 10 + Int(bytes[i] - 48); i += 1 }
+                    lastLine = start
+                    out.append((offset, pos))
+                }
+            }
+        }
+        return out
+    }
+
     /// The lemmas `word` (lower case) may be an inflection of as `pos`, per morphy: the word
     /// itself, its exceptions (`went` → `go`), and its suffix rules (`couches` → `couch`), each
     /// kept only when WordNet holds it.
