@@ -5,6 +5,7 @@ let package = Package(
     name: "Lore",
     products: [
         .executable(name: "lore", targets: ["lore"]),
+        .executable(name: "lore-serve", targets: ["lore-serve"]),
         .library(name: "LoreCore", targets: ["LoreCore"]),
     ],
     dependencies: [
@@ -26,14 +27,23 @@ let package = Package(
             name: "LoreCore",
             dependencies: ["CBLAS", "CLAPACK", "CStemmer", .product(name: "Yams", package: "Yams")]
         ),
+        // The command line's shared parts: error reporting, and the options of the notes, the
+        // index, a search and the server.
+        .target(
+            name: "LoreCommandLine",
+            dependencies: ["LoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "lore", dependencies: ["LoreCore", "LoreCommandLine"]),
+        // The server `lore serve` starts in its place: its libraries (the MCP SDK links libcurl)
+        // would cost every `lore ask` their loading time.
         .executableTarget(
-            name: "lore",
-            dependencies: ["LoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            name: "lore-serve",
+            dependencies: ["LoreCore", "LoreCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .testTarget(name: "LoreCoreTests", dependencies: ["LoreCore"]),
-        // Runs the built `lore` binary as a process; depending on it makes `swift test` build it.
-        .testTarget(name: "LoreEndToEndTests", dependencies: ["lore"]),
+        // Runs the built binaries as processes; depending on them makes `swift test` build them.
+        .testTarget(name: "LoreEndToEndTests", dependencies: ["lore", "lore-serve"]),
     ]
 )

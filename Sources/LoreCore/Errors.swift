@@ -78,6 +78,8 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// `lore serve` stopped on an error of its transport.
     case serverStopped(reason: String)
+    /// `lore serve` found no `lore-serve` beside `lore`.
+    case serverMissing(path: String)
 
     /// The exit code of the CLI: 2 for every error, a bad option or value included (as ripgrep).
     public var exitCode: Int32 { 2 }
@@ -135,6 +137,7 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noTestCollection(let folder): return "no test collection in \(folder): expected corpus.jsonl there or in its subfolders"
         case .benchmarkFailed(let passages): return "the benchmark at \(passages) passages failed"
         case .serverStopped(let reason): return "the server stopped: \(reason)"
+        case .serverMissing(let path): return "lore serve runs \(path), which is missing: build it beside lore (swift build -c release builds both)"
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoreCommandLine
 import LoreCore
 
 /// `lore collection add | list | remove`: named notes folders, so lore works from any folder.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoreCommandLine
 import LoreCore
 
 struct Get: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoreCommandLine
 import LoreCore
 
 struct IndexCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import LoreCommandLine
 import LoreCore
 
 /// How `lore ask` prints its answers.

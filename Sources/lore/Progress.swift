@@ -1,4 +1,5 @@
 import Foundation
+import LoreCommandLine
 import LoreCore
 
 /// Shows the stages of a build on one line of stderr, rewritten in place (`\r`), when stderr is a

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoreCommandLine
 import LoreCore
 
 /// `lore status`: the collections and the state of their indexes.

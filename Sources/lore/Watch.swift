@@ -1,6 +1,7 @@
 @preconcurrency import Glibc
 import ArgumentParser
 import Foundation
+import LoreCommandLine
 import LoreCore
 
 /// Set by SIGINT or SIGTERM; `lore watch` checks it between looks at the folder.

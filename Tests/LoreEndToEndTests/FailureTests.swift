@@ -92,6 +92,18 @@ final class FailureTests: XCTestCase {
         XCTAssertEqual(again.stdout, s.path + "/notes/orca.md\n")
     }
 
+    /// `lore serve` runs `lore-serve` from lore's own folder; a lore copied without it says so.
+    func testServeWithoutTheServerBesideItIsOneLine() throws {
+        let s = Scratch()
+        let args = notes(s)
+        let alone = s.path + "/bin/lore"
+        try FileManager.default.createDirectory(atPath: s.path + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: LoreProcess.executable.path, toPath: alone)
+        // The copy runs in place of the built lore (whose path the shell is given first, and drops).
+        let r = try LoreProcess.run(["serve"] + args, prefix: ["/bin/sh", "-c", "shift; exec \"\(alone)\" \"$@\"", "sh"])
+        assertFails(r, message: "lore serve runs \(s.path)/bin/lore-serve, which is missing: build it beside lore (swift build -c release builds both)")
+    }
+
     func testOutputToAClosedPipeIsAnError() throws {
         let s = Scratch()
         let args = notes(s)

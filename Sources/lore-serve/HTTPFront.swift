@@ -1,6 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
+import LoreCommandLine
 import LoreCore
 
 /// The HTTP face of `lore serve`: a JSON API over one `NotesService` and the search page.
@@ -22,24 +23,9 @@ struct HTTPFront: Sendable {
     /// The most passages one HTTP search answers.
     static let maxK = 1000
 
-    /// HOST:PORT (IPv6 in brackets: [::1]:8080), `localhost` standing for 127.0.0.1.
-    static func parseAddress(_ text: String) throws(ServiceError) -> (host: String, port: UInt16) {
-        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
-            throw .badRequest("--http takes HOST:PORT, such as 127.0.0.1:8080 (port 0 picks a free one): \(text)")
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" || host.isEmpty { host = "127.0.0.1" }
-        return (host, port)
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "::1" || host.split(separator: ".").first == "127"
-    }
-
     /// Listens on `address` until the process is stopped, after printing the address on stderr.
     func serve(on address: String) async throws {
-        let (host, port) = try Self.parseAddress(address)
+        let (host, port) = try ServeAddress.parse(address)
         let server = host.contains(":")
             ? HTTPServer(address: try sockaddr_in6.inet6(ip6: host, port: port), timeout: 30, logger: .disabled)
             : HTTPServer(address: try sockaddr_in.inet(ip4: host, port: port), timeout: 30, logger: .disabled)
@@ -158,7 +144,7 @@ struct HTTPFront: Sendable {
         var name = host
         if name.hasPrefix("[") { name = String(name.dropFirst().prefix { $0 != "]" }) }
         else if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
-        if name == "localhost" || Self.isLoopback(name) { return nil }
+        if name == "localhost" || ServeAddress.isLoopback(name) { return nil }
         return Self.error(.forbidden, "Host \(host) is not this machine: lore serves loopback only (see --allow-remote)")
     }
 

@@ -2,44 +2,46 @@ import ArgumentParser
 import LoreCore
 
 /// A default as the help shows it: 2, not 2.0.
-func shown(_ value: Float) -> String {
+public func shown(_ value: Float) -> String {
     value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : "\(value)"
 }
 
 /// What the index stores (`IndexConfig`), shared by `lore index`, `lore ask`, `lore eval` and
 /// `lore bench`. An option left out keeps the stored (or default) value; a change rebuilds.
-struct SchemaOptions: ParsableArguments {
+public struct SchemaOptions: ParsableArguments {
+    public init() {}
+
     @Option(help: "Hash terms into 2^N dimensions, at most 31 (default: \(IndexConfig().dimensionBits)).")
-    var dimensionBits: Int?
+    public var dimensionBits: Int?
 
     @Option(help: "A heading term counts this many times a body term, a whole number (default: \(shown(IndexConfig().titleBoost))).")
-    var titleBoost: Float?
+    public var titleBoost: Float?
 
     @Option(help: "BM25 term-frequency saturation k1 (default: \(shown(IndexConfig().weighting.k1))).")
-    var k1: Float?
+    public var k1: Float?
 
     @Option(help: "BM25 length normalization b (default: \(shown(IndexConfig().weighting.b))).")
-    var b: Float?
+    public var b: Float?
 
     @Option(help: "Rank of the latent (LSA) layer; 0 turns it off (default: \(IndexConfig().latent.dimensions)).")
-    var latentDims: Int?
+    public var latentDims: Int?
 
     @Option(help: "Power iterations of the latent layer's randomized SVD (default: \(IndexConfig().latent.powerIterations)).")
-    var latentPowerIterations: Int?
+    public var latentPowerIterations: Int?
 
     @Option(help: "Fit the latent basis on at most N passages, evenly spaced (default: \(IndexConfig().latent.fitSample)).")
-    var latentFitSample: Int?
+    public var latentFitSample: Int?
 
     @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false (default: \(IndexConfig().signedHash)).")
-    var signedHash: Bool?
+    public var signedHash: Bool?
 
-    func validate() throws {
+    public func validate() throws {
         var c = IndexConfig()
         apply(to: &c)
         do { try c.validate() } catch { throw ValidationError("\(error)") }
     }
 
-    func apply(to c: inout IndexConfig) {
+    public func apply(to c: inout IndexConfig) {
         if let v = dimensionBits { c.dimensionBits = v }
         if let v = titleBoost { c.titleBoost = v }
         if let v = k1 { c.weighting.k1 = v }
@@ -53,32 +55,34 @@ struct SchemaOptions: ParsableArguments {
 
 /// What a question chooses (`QueryOptions`), shared by `lore ask` and `lore eval`: never stored,
 /// never a rebuild.
-struct SearchOptions: ParsableArguments {
+public struct SearchOptions: ParsableArguments {
+    public init() {}
+
     @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default: \(shown(QueryOptions().latentWeight)), where the weight is r² itself).")
-    var latentWeight: Float?
+    public var latentWeight: Float?
 
     @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default: \(shown(QueryOptions().relatedWeight)): a synonym counts as the word).")
-    var relatedWeight: Float?
+    public var relatedWeight: Float?
 
     @Option(help: "Weight of term proximity (question words found together); 0 turns it off (default: \(shown(QueryOptions().proximityWeight))).")
-    var proximityWeight: Float?
+    public var proximityWeight: Float?
 
     @Option(help: "Proximity rescores the best N passages of each pass (default: \(QueryOptions().proximityDepth)).")
-    var proximityDepth: Int?
+    public var proximityDepth: Int?
 
     @Option(help: "The latent layer rescores the best N lexical matches (default: \(QueryOptions().candidates)).")
-    var candidates: Int?
+    public var candidates: Int?
 
     @Option(help: "Rocchio feedback from the top N results; 0 turns it off (default: \(QueryOptions().feedback.documents)).")
-    var feedbackDocs: Int?
+    public var feedbackDocs: Int?
 
     @Option(help: "Largest Rocchio weight of the feedback passages' mean (default: \(shown(QueryOptions().feedback.beta))).")
-    var feedbackBeta: Float?
+    public var feedbackBeta: Float?
 
     @Option(help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default: \(QueryOptions().feedback.terms)).")
-    var feedbackTerms: Int?
+    public var feedbackTerms: Int?
 
-    var options: QueryOptions {
+    public var options: QueryOptions {
         var o = QueryOptions()
         if let v = latentWeight { o.latentWeight = v }
         if let v = candidates { o.candidates = v }
@@ -91,7 +95,7 @@ struct SearchOptions: ParsableArguments {
         return o
     }
 
-    func validate() throws {
+    public func validate() throws {
         do { try options.validate() } catch { throw ValidationError("\(error)") }
     }
 }

@@ -1,0 +1,62 @@
+@preconcurrency import Glibc
+import ArgumentParser
+import Foundation
+import LoreCore
+
+/// What both executables (`lore` and the server `lore serve` starts, `lore-serve`) share: how
+/// errors are reported, the options that choose the notes and the index, and those of the schema
+/// and of a search.
+
+/// The version both executables report.
+public let loreVersion = "0.3.0"
+
+/// Runs `body`, turning Lore's errors into one line on stderr (and a JSON object on stdout with
+/// --json or --jsonl) and exit code 2. Standard output is flushed at the end: output that could not be written
+/// (a closed pipe, a full disk) is an error too.
+public func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        let result = try body()
+        try flushOutput()
+        return result
+    } catch let error as ExitCode {
+        if error.rawValue == 1 { try reportingErrors(flushOutput) }
+        throw error
+    } catch let error as LoreError {
+        reportError(error.description)
+        throw ExitCode(error.exitCode)
+    } catch let error as CollectionError {
+        reportError(error.description)
+        throw ExitCode(2)
+    } catch let error as ServiceError {
+        reportError(error.description)
+        throw ExitCode(2)
+    } catch {
+        // Only LoreError is meant to get here: anything else is said in one line all the same.
+        reportError("unexpected error: \(LoreError.systemReason(error))")
+        throw ExitCode(2)
+    }
+}
+
+/// Writes what is buffered for standard output; throws when it cannot be written.
+public func flushOutput() throws {
+    if fflush(stdout) != 0 || ferror(stdout) != 0 {
+        let reason = String(cString: strerror(errno))
+        clearerr(stdout)
+        throw LoreError.outputFailed(reason: reason)
+    }
+}
+
+/// One line on standard error, `lore: ` first. A standard error that cannot be written is let go.
+public func printError(_ message: String) {
+    fputs("lore: \(message)\n", stderr)
+}
+
+/// An error that ends the command: one line on stderr, and with --json or --jsonl also
+/// `{"error": "…"}` on stdout, so that a script reading JSON reads the error too.
+public func reportError(_ message: String) {
+    printError(message)
+    let arguments = CommandLine.arguments.prefix { $0 != "--" }
+    guard arguments.contains("--json") || arguments.contains("--jsonl") else { return }
+    fputs(LoreJSON.encode(["error": message]) + "\n", stdout)
+    fflush(stdout)
+}
