@@ -3,9 +3,9 @@ import ArgumentParser
 import Foundation
 import LoreCore
 
-/// What both executables (`lore` and the server `lore serve` starts, `lore-serve`) share: how
-/// errors are reported, the options that choose the notes and the index, and those of the schema
-/// and of a search.
+// What both executables (`lore`, and `lore-serve`, which `lore serve` starts) share: how errors
+// are reported (here), and the options of the notes and index, of the schema, of a search and of
+// the server (the other files).
 
 /// The version both executables report.
 public let loreVersion = "0.3.0"
