@@ -66,7 +66,9 @@ public struct RelatedWords: Sendable {
         if definitions {
             // The concepts defined by the word ("dad: an informal term for a father") are one
             // more kind of related concept: half, shared like the others.
-            var forms: Set<String> = [word]
+            // Only words WordNet holds are looked for: a name or a made-up word defines nothing, and
+            // the scan is the costly part.
+            var forms: Set<String> = []
             for pos in WordNet.PartOfSpeech.allCases { forms.formUnion(wordnet.lemmas(of: word, pos)) }
             var others: [String] = []
             for form in forms.sorted() where !form.contains(" ") && !form.contains("_") {
