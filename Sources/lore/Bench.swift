@@ -61,7 +61,7 @@ struct Bench: ParsableCommand {
             } else {
                 print(table(figures))
             }
-            if !results.isEmpty { try save(figures) }
+            if !results.isEmpty && results != "none" { try save(figures) }
         }
     }
 
@@ -192,7 +192,7 @@ struct BenchOptions: ParsableArguments {
     @Flag(help: "Print JSON (one object per size) instead of a table.")
     var json = false
 
-    @Option(help: "Folder for the results file (none: do not write one).")
+    @Option(help: "Folder for the results file; none (or an empty value) writes no file.")
     var results: String = "benchmarks/results"
 
     @Option(help: "Also write texts, questions and dense vectors here, for the peer benchmarks.")
