@@ -169,7 +169,7 @@ final class DamageSweepTests: XCTestCase {
             .appendingPathComponent("Fixtures/old-index-v3/index").path
         XCTAssertThrowsError(try IndexFile.read(from: fixture)) { error in
             XCTAssertEqual(error as? LoreError, .indexFromOlderLore(file: fixture + "/lore.idx", version: 3))
-            XCTAssertEqual("\(error)", "index \(fixture)/lore.idx was built by an older Lore (format version 3; this one reads version 5): run `lore index --rebuild`")
+            XCTAssertEqual("\(error)", "index \(fixture)/lore.idx was built by an older Lore (format version 3; this one reads version 6): run `lore index --rebuild`")
         }
     }
 

@@ -46,7 +46,7 @@ final class IndexFileTests: XCTestCase {
         XCTAssertEqual(read.lexical.idf, index.lexical.idf)
         XCTAssertEqual(read.lexical.lengthNorms.array, index.lexical.lengthNorms.array)
         XCTAssertEqual(read.segments.map { $0.vectors.array }, index.segments.map { $0.vectors.array })
-        XCTAssertEqual(read.latent?.basis, index.latent?.basis)
+        XCTAssertEqual(read.latent?.basisArray, index.latent?.basisArray)
         XCTAssertEqual(try index.allPassages().map(\.source), ["a.md", "b/c.md", "d.txt"])
         try read.checkAll()
     }
@@ -236,7 +236,7 @@ final class RefreshTests: XCTestCase {
             index = try IndexFile.read(from: t.index)
             merged = merged || index.segments.count < before.segments.count
             XCTAssertLessThanOrEqual(index.segments.count, IndexBuilder.maxSegments)
-            XCTAssertEqual(index.latent?.basis, before.latent?.basis)
+            XCTAssertEqual(index.latent?.basisArray, before.latent?.basisArray)
             for entry in index.files where entry.path != edited {
                 let old = try XCTUnwrap(before.files.first { $0.path == entry.path })
                 XCTAssertEqual(entry.passageCount, old.passageCount)
@@ -316,7 +316,7 @@ final class LatentRefreshTests: XCTestCase {
         t.write("n007.md", note() + " extra")
         let (second, _) = try builder.build(previous: first)
         let a = try XCTUnwrap(first.latent), b = try XCTUnwrap(second.latent)
-        XCTAssertEqual(b.basis, a.basis, "basis kept")
+        XCTAssertEqual(b.basisArray, a.basisArray, "basis kept")
         XCTAssertEqual(b.changedSinceFit, 4 + 4)  // 4 passages out, 4 in
         XCTAssertEqual(second.segments.count, 2, "the edited note is a new segment")
         for note in ["n000.md", "n006.md", "n008.md", "n059.md"] {
@@ -338,7 +338,7 @@ final class LatentRefreshTests: XCTestCase {
         let (third, _) = try builder.build(previous: second)
         let (rebuilt3, _) = try builder.build(previous: nil)
         XCTAssertEqual(third.latent?.changedSinceFit, 0)
-        XCTAssertEqual(third.latent?.basis, rebuilt3.latent?.basis)
+        XCTAssertEqual(third.latent?.basisArray, rebuilt3.latent?.basisArray)
         XCTAssertEqual(third.segments.count, 1)
         for entry in rebuilt3.files { XCTAssertEqual(try vectors(third, entry.path), try vectors(rebuilt3, entry.path)) }
     }

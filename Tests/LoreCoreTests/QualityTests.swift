@@ -138,7 +138,7 @@ final class QualityTests: XCTestCase {
             let matches = lexical.enumerated().filter { $0.element > 0 }
                 .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
                 .prefix(options.candidates)
-            let projected = latent.project(q)
+            let projected = try latent.project(q)
             let cosines = try matches.map { m -> Double in
                 let (segment, i) = index.locate(m.offset)
                 let v = try segment.vector(i)

@@ -146,7 +146,7 @@ public struct Benchmark {
         if let latent {
             let dense = try DenseScan(index)
             let embedder = HashedEmbedder(config: config)
-            let vectors = questions.map { latent.project(lexical.queryVector(embedder.counts(query: $0))) }
+            let vectors = try questions.map { try latent.project(lexical.queryVector(embedder.counts(query: $0))) }
             for v in vectors.prefix(20) { _ = dense.search(v, k: 10) }
             let denseTimes = Self.time(vectors) { _ = dense.search($0, k: 10) }
             (r.dense_p50_ms, r.dense_p99_ms) = (denseTimes.p(0.5), denseTimes.p(0.99))

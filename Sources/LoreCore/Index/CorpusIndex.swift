@@ -101,6 +101,7 @@ public final class CorpusIndex: @unchecked Sendable {
     /// Reads and checks everything the index holds (what questions would check piece by piece).
     func checkAll() throws {
         for s in segments { try s.checkAll() }
+        try latent?.checkAllRows()
     }
 
     /// Every live passage in manifest order (for tests and small corpora).

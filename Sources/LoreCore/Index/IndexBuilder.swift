@@ -207,7 +207,7 @@ public struct IndexBuilder: Sendable {
                 for i in first..<newPassages.count {
                     rows.append(lexical.weightedRow(newCounts.row(i), slot: base + i))
                 }
-                segments[segments.count - 1] = segments.last!.with(vectors: carried + Segment.quantize(model.project(rows)),
+                segments[segments.count - 1] = segments.last!.with(vectors: carried + Segment.quantize(try model.project(rows)),
                                                                    rank: model.rank)
             }
             latent = model.with(changedSinceFit: changed)
@@ -232,14 +232,14 @@ public struct IndexBuilder: Sendable {
                 var vectors: [Int16]
                 if sampleSize == n {
                     // The sample is every passage, in order: its rows are the ones to project.
-                    vectors = Segment.quantize(model.project(sample))
+                    vectors = Segment.quantize(try model.project(sample))
                 } else {
                     vectors = []
                     vectors.reserveCapacity(n * model.rank)
                     let chunk = 8192
                     for start in stride(from: 0, to: n, by: chunk) {
                         let rows = weightedRows(min(chunk, n - start), of: counts, lexical) { start + $0 }
-                        vectors += Segment.quantize(model.project(rows))
+                        vectors += Segment.quantize(try model.project(rows))
                     }
                 }
                 segment = segment.with(vectors: vectors, rank: model.rank)

@@ -68,7 +68,7 @@ public enum IndexFile {
             rows.u64(UInt64(latent.rank))
             rows.u64(UInt64(latent.features.count))
             rows.array(latent.features)
-            latentSum = try SectionFile.write([("LROW", rows.data), ("LBAS", Column(latent.basis))], magic: latentMagic,
+            latentSum = try SectionFile.write([("LROW", rows.data), ("LBAS", latent.basis), ("LBSM", Column(latent.rowSums))], magic: latentMagic,
                                               to: folder + "/" + latentName!)
             newFiles.append(latentName!)
         }
@@ -246,7 +246,8 @@ public enum IndexFile {
             guard file.tableSum == latentSum else {
                 throw LoreError.indexDamaged(file: file.path, problem: "not the latent basis \(fileName) was written with")
             }
-            try file.verify(["LROW", "LBAS"])
+            // The basis rows are checked as questions read them (LBSM holds each row's checksum).
+            try file.verify(["LROW", "LBSM"])
             var rows = try file.reader("LROW")
             let rank = try rows.int()
             let used = try rows.int()
@@ -256,7 +257,9 @@ public enum IndexFile {
                   segments.allSatisfy({ $0.rank == rank || $0.count == 0 }) else {
                 throw LoreError.indexDamaged(file: file.path, problem: "latent layer sizes")
             }
-            latent = LatentModel(rank: rank, features: features, featureRow: featureRow, basis: try file.column("LBAS", count: used * rank, of: Float.self).array,
+            let checks = LatentModel.RowChecks(path: file.path, sums: try file.column("LBSM", count: used, of: UInt32.self))
+            latent = LatentModel(rank: rank, features: features, featureRow: featureRow,
+                                 basis: try file.column("LBAS", count: used * rank, of: Float.self), rowChecks: checks,
                                  changedSinceFit: changedSinceFit)
         }
         var nr = try root.reader("NOTE")

@@ -1,6 +1,7 @@
 import CBLAS
 import CLAPACK
 import Foundation
+import Synchronization
 
 /// The latent semantic layer (LSA): a rank-k basis of the weighted passage vectors, found by a
 /// seeded randomized SVD (BLAS products, LAPACK QR and a symmetric eigensolver on the small
@@ -15,8 +16,12 @@ public struct LatentModel: Sendable {
     public let features: [UInt32]
     /// Each of `features`' row.
     let featureRow: FeatureIndex
-    /// Right singular vectors, row-major (used features × rank).
-    public let basis: [Float]
+    /// Right singular vectors, row-major (used features × rank): in memory after a fit, the
+    /// mapped section of an opened index (opening copies nothing).
+    let basis: Column<Float>
+    /// For an opened index, each basis row's checksum, checked the first time the row is read
+    /// (a question reads the rows of its own terms only); nil after a fit.
+    let rowChecks: RowChecks?
     /// Passages added, edited or removed since the basis was fitted. Up to `exactRefitBelow`
     /// passages, or once this exceeds `refitAfterChange` of the index, a refresh is a full build
     /// (the basis is fitted again); otherwise the basis is kept: unchanged passages keep their
@@ -24,15 +29,64 @@ public struct LatentModel: Sendable {
     public let changedSinceFit: Int
 
     public init(rank: Int, features: [UInt32], basis: [Float], changedSinceFit: Int) {
-        self.init(rank: rank, features: features, featureRow: FeatureIndex(features), basis: basis, changedSinceFit: changedSinceFit)
+        self.init(rank: rank, features: features, featureRow: FeatureIndex(features), basis: Column(basis), rowChecks: nil,
+                  changedSinceFit: changedSinceFit)
     }
 
-    init(rank: Int, features: [UInt32], featureRow: FeatureIndex, basis: [Float], changedSinceFit: Int) {
+    init(rank: Int, features: [UInt32], featureRow: FeatureIndex, basis: Column<Float>, rowChecks: RowChecks?, changedSinceFit: Int) {
         self.rank = rank
         self.features = features
         self.featureRow = featureRow
         self.basis = basis
+        self.rowChecks = rowChecks
         self.changedSinceFit = changedSinceFit
+    }
+
+    /// The basis as an array (for tests).
+    var basisArray: [Float] { basis.array }
+
+    /// The checksum of basis row r's bytes, low 32 bits (what the index stores for each row).
+    static func rowSum(_ basis: Column<Float>, row r: Int, rank: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: checksum64(UnsafeRawBufferPointer(start: basis.buffer.baseAddress! + r * rank, count: rank * 4)))
+    }
+
+    /// Every row's checksum, in row order (written beside the basis).
+    var rowSums: [UInt32] { (0..<features.count).map { Self.rowSum(basis, row: $0, rank: rank) } }
+
+    /// The basis rows' checksums and whether each was checked already. The flags are atomic and
+    /// only go from 0 to 1 (after the check passed): concurrent readers at worst check a row
+    /// twice, and one that sees 1 sees the check's result.
+    final class RowChecks: @unchecked Sendable {
+        let path: String
+        let sums: Column<UInt32>
+        private let flags: UnsafeMutablePointer<Atomic<UInt8>>
+
+        init(path: String, sums: Column<UInt32>) {
+            self.path = path
+            self.sums = sums
+            flags = .allocate(capacity: max(sums.count, 1))
+            for i in 0..<sums.count { (flags + i).initialize(to: Atomic(0)) }
+        }
+
+        deinit {
+            flags.deinitialize(count: sums.count)
+            flags.deallocate()
+        }
+
+        /// Throws `indexDamaged` when row r of `basis` is not the row that was written.
+        func check(_ r: Int, _ basis: Column<Float>, rank: Int) throws {
+            guard flags[r].load(ordering: .acquiring) == 0 else { return }
+            guard LatentModel.rowSum(basis, row: r, rank: rank) == sums[r] else {
+                throw LoreError.indexDamaged(file: path, problem: "latent basis row \(r) checksum")
+            }
+            flags[r].store(1, ordering: .releasing)
+        }
+    }
+
+    /// Checks every row (before the whole basis is read, as a refresh folding passages in does).
+    func checkAllRows() throws {
+        guard let rowChecks else { return }
+        for r in 0..<features.count { try rowChecks.check(r, basis, rank: rank) }
     }
 
     /// Fits the basis on weighted passage rows (a sample of the collection). Returns nil when
@@ -44,20 +98,18 @@ public struct LatentModel: Sendable {
 
     /// The same basis with another count of changes since the fit.
     func with(changedSinceFit: Int) -> LatentModel {
-        LatentModel(rank: rank, features: features, featureRow: featureRow, basis: basis, changedSinceFit: changedSinceFit)
+        LatentModel(rank: rank, features: features, featureRow: featureRow, basis: basis, rowChecks: rowChecks,
+                    changedSinceFit: changedSinceFit)
     }
 
-    /// Weighted rows projected onto the basis, unit length (passages × rank, row-major).
-    func project(_ rows: SparseRows) -> [Float] {
-        Self.project(rows, featureRow: featureRow, basis: basis, rank: rank)
-    }
-
-    /// Projects weighted rows onto the basis (features the basis lacks are dropped), unit length.
-    static func project(_ rows: SparseRows, featureRow: FeatureIndex, basis: [Float], rank: Int) -> [Float] {
+    /// Weighted rows projected onto the basis (features the basis lacks are dropped), unit
+    /// length (passages × rank, row-major). Reads every row: an opened basis is checked whole first.
+    func project(_ rows: SparseRows) throws -> [Float] {
+        try checkAllRows()
         let columns = rows.indices.map { featureRow.position($0) ?? -1 }
-        var out = multiply(FeatureColumns(rows, columns: columns, count: basis.count / max(rank, 1)), rows: rows.count,
-                           basis, width: rank)
-        normalizeRows(&out, width: rank)
+        var out = Self.multiply(FeatureColumns(rows, columns: columns, count: features.count), rows: rows.count,
+                                basis.buffer, width: rank)
+        Self.normalizeRows(&out, width: rank)
         return out
     }
 
@@ -112,13 +164,12 @@ public struct LatentModel: Sendable {
     }
 
     /// The unit-length latent vector of a weighted sparse query (zero when no term is known).
-    public func project(_ query: SparseVector) -> [Float] {
+    public func project(_ query: SparseVector) throws -> [Float] {
         var out = [Float](repeating: 0, count: rank)
         for (f, v) in zip(query.indices, query.values) {
             guard let r = featureRow.position(f) else { continue }
-            basis.withUnsafeBufferPointer { b in
-                cblas_saxpy(Int32(rank), v, b.baseAddress! + r * rank, 1, &out, 1)
-            }
+            try rowChecks?.check(r, basis, rank: rank)
+            cblas_saxpy(Int32(rank), v, basis.buffer.baseAddress! + r * rank, 1, &out, 1)
         }
         Self.normalizeRows(&out, width: rank)
         return out
@@ -163,11 +214,15 @@ public struct LatentModel: Sendable {
     /// order, so M is read front to back and each of its rows once per block, instead of one
     /// random row of M per nonzero. The cores take contiguous runs of blocks.
     static func multiply(_ a: FeatureColumns, rows n: Int, _ m: [Float], width: Int) -> [Float] {
+        m.withUnsafeBufferPointer { multiply(a, rows: n, $0, width: width) }
+    }
+
+    static func multiply(_ a: FeatureColumns, rows n: Int, _ mp: UnsafeBufferPointer<Float>, width: Int) -> [Float] {
         var out = [Float](repeating: 0, count: n * width)
         let block = max(64, (256 << 10) / (width * 4))
         let blocks = (n + block - 1) / block
         let workers = max(1, min(Parallel.cores, blocks / 4))
-        m.withUnsafeBufferPointer { mp in
+        do {
             out.withUnsafeMutableBufferPointer { op in
                 Parallel.run(workers) { w in
                     let first = w * blocks / workers, last = (w + 1) * blocks / workers
