@@ -163,13 +163,15 @@ final class DamageSweepTests: XCTestCase {
         }
     }
 
-    /// The index of format version 3 kept in Tests/Fixtures is an older format, not damage.
+    /// The indexes of format versions 3 and 5 kept in Tests/Fixtures are an older format, not damage.
     func testOlderFormatIsItsOwnError() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/old-index-v3/index").path
-        XCTAssertThrowsError(try IndexFile.read(from: fixture)) { error in
-            XCTAssertEqual(error as? LoreError, .indexFromOlderLore(file: fixture + "/lore.idx", version: 3))
-            XCTAssertEqual("\(error)", "index \(fixture)/lore.idx was built by an older Lore (format version 3; this one reads version 6): run `lore index --rebuild`")
+        for version in [3, 5] {
+            let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/old-index-v\(version)/index").path
+            XCTAssertThrowsError(try IndexFile.read(from: fixture)) { error in
+                XCTAssertEqual(error as? LoreError, .indexFromOlderLore(file: fixture + "/lore.idx", version: UInt32(version)))
+                XCTAssertEqual("\(error)", "index \(fixture)/lore.idx was built by an older Lore (format version \(version); this one reads version 6): run `lore index --rebuild`")
+            }
         }
     }
 

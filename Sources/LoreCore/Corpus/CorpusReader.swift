@@ -68,13 +68,15 @@ public struct CorpusReader: Sendable {
         }
         defer { closedir(handle) }
         let fd = dirfd(handle)
-        var names: [String] = []
+        var entries: [[UInt8]] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if !name.hasPrefix(".") { names.append(name) }
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes.first != UInt8(ascii: ".") { entries.append(bytes) }
         }
-        // Byte order, so warnings and the walk come out the same on every run.
-        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // Byte order, so warnings and the walk come out the same on every run (compared as bytes:
+        // a folder of 100k notes sorts its names several times faster than as Strings).
+        entries.sort { $0.lexicographicallyPrecedes($1) }
+        let names = entries.map { String(decoding: $0, as: UTF8.self) }
         var rules = rules
         if respectIgnores {
             for file in [".gitignore", ".loreignore"] {
@@ -89,13 +91,18 @@ public struct CorpusReader: Sendable {
             for r in rules { if let v = r.verdict(rel, isDirectory: isDirectory) { verdict = v } }
             return verdict
         }
-        var subfolders: [(String, String, FolderID)] = []
-        for name in names {
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            let isNote = name.contains(".") && name.split(separator: ".").last.map { Self.extensions.contains($0.lowercased()) } == true
+        // Every entry's stat (or errno): over the cores in a large folder, where these system
+        // calls are most of the walk's time (a folder of 100k notes).
+        func look(_ i: Int) -> (stat, Int32) {
             var st = stat()
-            guard fstatat(fd, name, &st, 0) == 0 else {
-                let code = errno
+            return fstatat(fd, names[i], &st, 0) == 0 ? (st, 0) : (st, errno)
+        }
+        let looks = names.count >= 256 ? concurrentMap(names.count, look) : names.indices.map(look)
+        var subfolders: [(String, String, FolderID)] = []
+        for (name, (st, code)) in zip(names, looks) {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let isNote = name.lastIndex(of: ".").map { Self.extensions.contains(name[name.index(after: $0)...].lowercased()) } ?? false
+            guard code == 0 else {
                 if code == ELOOP { warn("skipped \(rel): symbolic link loop") }
                 else if isNote { warn("skipped \(rel): cannot read it (\(String(cString: strerror(code))))") }
                 continue
