@@ -16,7 +16,33 @@ public struct PassageStore: Sendable {
         var source: UInt32
     }
 
-    var records: [Record] = []
+    /// The records: appended in memory while a store is built, or a mapped section of an opened
+    /// index (opening copies nothing; they are copied only if the store is appended to).
+    struct Records {
+        private var own: [Record] = []
+        private var mapped: Column<Record>?
+
+        init() {}
+        init(_ records: [Record]) { own = records }
+        init(_ mapped: Column<Record>) { self.mapped = mapped }
+
+        var count: Int { mapped?.count ?? own.count }
+
+        subscript(i: Int) -> Record {
+            if let mapped { return mapped[i] }
+            return own[i]
+        }
+
+        mutating func append(_ r: Record) {
+            if let m = mapped { own = m.array; mapped = nil }
+            own.append(r)
+        }
+
+        /// The records as a column, to write.
+        var column: Column<Record> { mapped ?? Column(own) }
+    }
+
+    var records = Records()
     /// Distinct source paths; records refer to them by index.
     var sources: [String] = []
     var blob = Data()
@@ -28,7 +54,7 @@ public struct PassageStore: Sendable {
         for p in passages { append(p) }
     }
 
-    init(records: [Record], sources: [String], blob: Data) {
+    init(records: Records, sources: [String], blob: Data) {
         self.records = records
         self.sources = sources
         self.blob = blob
@@ -89,7 +115,8 @@ public struct PassageStore: Sendable {
         let lo = Int(first.offset), hi = other.byteRange(range.upperBound - 1).upperBound
         let shift = Int64(blob.count) - Int64(lo)
         blob.append(other.blob[(other.blob.startIndex + lo)..<(other.blob.startIndex + hi)])
-        for r in other.records[range] {
+        for i in range {
+            let r = other.records[i]
             var copy = r
             copy.offset = UInt64(Int64(r.offset) + shift)
             copy.source = intern(other.sources[Int(r.source)])

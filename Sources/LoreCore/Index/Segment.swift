@@ -274,7 +274,7 @@ public final class Segment: @unchecked Sendable {
         let passageSums = (0..<count).map(passageSum)
         let postingSums = (0..<dims.count).map { postingSum(Int(offsets[$0])..<Int(offsets[$0 + 1])) }
         let vectorSums = (0..<(rank > 0 ? count : 0)).map(vectorSum)
-        return [("SHDR", head.data), ("PREC", Column(passages.records)), ("PSRC", sources.data),
+        return [("SHDR", head.data), ("PREC", passages.records.column), ("PSRC", sources.data),
                 ("PSUM", Column(passageSums)), ("PTXT", passages.blob),
                 ("PDIM", dims), ("POFF", offsets), ("PCHK", Column(postingSums)),
                 ("PPAS", ids), ("PCNT", counts), ("LSUM", Column(vectorSums)), ("LVEC", vectors)]
@@ -290,14 +290,14 @@ public final class Segment: @unchecked Sendable {
         var head = try f.reader("SHDR")
         let n = try head.int(), rank = try head.int()
         guard n <= f.file.size, rank <= 4096 else { throw damaged("segment header") }
-        let records = try f.column("PREC", count: n, of: PassageStore.Record.self).array
+        let records = try f.column("PREC", count: n, of: PassageStore.Record.self)
         var sr = try f.reader("PSRC")
         let sourceCount = try sr.int()
         guard sourceCount <= f.file.size else { throw damaged("sources") }
         var sources: [String] = []
         for _ in 0..<sourceCount { sources.append(try sr.string()) }
         let blob = try f.data("PTXT")
-        for r in records {
+        for r in records.buffer {
             guard r.offset <= UInt64(blob.count), Int(r.offset) + Int(r.titleLength) + Int(r.textLength) + Int(r.tagsLength) <= blob.count,
                   Int(r.source) < sourceCount else { throw damaged("passage records are inconsistent") }
         }
@@ -317,7 +317,7 @@ public final class Segment: @unchecked Sendable {
         let checks = Checks(path: f.path, passageSums: try f.column("PSUM", count: n, of: UInt32.self),
                             postingSums: try f.column("PCHK", count: dims.count, of: UInt64.self),
                             vectorSums: try f.column("LSUM", count: rank > 0 ? n : 0, of: UInt32.self))
-        let segment = Segment(name: name, passages: PassageStore(records: records, sources: sources, blob: blob),
+        let segment = Segment(name: name, passages: PassageStore(records: PassageStore.Records(records), sources: sources, blob: blob),
                               dims: dims, offsets: offsets, ids: ids, counts: counts, vectors: vectors, rank: rank,
                               fileSum: f.tableSum, checks: checks)
         return segment
