@@ -60,3 +60,25 @@ public func reportError(_ message: String) {
     fputs(LoreJSON.encode(["error": message]) + "\n", stdout)
     fflush(stdout)
 }
+
+extension ParsableCommand {
+    /// Parses and runs the command, as both executables' `main` does. A bad option or argument
+    /// (out of range, unknown, missing) is one line on stderr, like every other error of lore,
+    /// and exit code 2; help and other errors go through ArgumentParser as usual.
+    public static func parseAndRun() -> Never {
+        // A closed pipe is an error of the write (EPIPE), reported like any other, not a signal.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            exit()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+                reportError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

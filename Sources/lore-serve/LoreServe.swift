@@ -12,15 +12,7 @@ struct LoreServe: ParsableCommand {
 
     @OptionGroup var options: ServeOptions
 
-    static func main() {
-        signal(SIGPIPE, SIG_IGN)
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() { parseAndRun() }
 
     func run() throws {
         try reportingErrors {

@@ -22,22 +22,5 @@ struct Lore: ParsableCommand {
         subcommands: [Ask.self, Get.self, IndexCommand.self, Watch.self, CollectionCommand.self, Status.self, Serve.self, Eval.self, Bench.self]
     )
 
-    /// Parses and runs the command. A bad option or argument (out of range, unknown, missing)
-    /// is one line on stderr, like every other error of lore, and exit code 2; help and
-    /// other errors go through ArgumentParser as usual.
-    static func main() {
-        // A closed pipe is an error of the write (EPIPE), reported like any other, not a signal.
-        signal(SIGPIPE, SIG_IGN)
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
-                reportError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
+    static func main() { parseAndRun() }
 }

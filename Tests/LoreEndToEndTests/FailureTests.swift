@@ -156,6 +156,22 @@ final class FailureTests: XCTestCase {
 
     // MARK: Files that do not belong together
 
+    /// With the notes gone, `lore ask QUESTION` reports the damage `problem` of `file` in one line
+    /// (exit 2); with them (`args`), it says it rebuilds and answers with `answer` (`--files`).
+    private func assertDamageRebuilt(_ s: Scratch, _ question: String, _ args: [String], file: String, problem: String,
+                                     answer: String, line: UInt = #line) throws {
+        let gone = try LoreProcess.run(["ask", question, "--corpus", s.path + "/gone", "--index", s.path + "/index"])
+        XCTAssertEqual(gone.status, 2, line: line)
+        XCTAssertEqual(gone.stdout, "", line: line)
+        XCTAssertTrue(gone.stderr.hasSuffix("lore: index \(file) is damaged (\(problem)): run `lore index --rebuild` to build it again\n"),
+                      gone.stderr, line: line)
+        let r = try LoreProcess.run(["ask", question, "--files"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr, line: line)
+        XCTAssertEqual(r.stderr.split(separator: "\n").first.map(String.init), "lore: index \(file) is damaged (\(problem)): rebuilding it",
+                       line: line)
+        XCTAssertEqual(r.stdout, answer, line: line)
+    }
+
     /// Two segments of one passage each, swapped on disk: the counts match, the content does not.
     func testSwappedSegmentsAreDamage() throws {
         let s = Scratch()
@@ -171,15 +187,8 @@ final class FailureTests: XCTestCase {
         XCTAssertEqual(rename(b, a), 0)
         XCTAssertEqual(rename(s.path + "/swap", b), 0)
 
-        let gone = try LoreProcess.run(["ask", "walrus", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
-        XCTAssertEqual(gone.status, 2)
-        XCTAssertEqual(gone.stdout, "")
-        XCTAssertTrue(gone.stderr.hasSuffix("lore: index \(a) is damaged (not the segment lore.idx was written with): run `lore index --rebuild` to build it again\n"), gone.stderr)
-
-        let r = try LoreProcess.run(["ask", "walrus", "--files"] + args)
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("lore: index \(a) is damaged (not the segment lore.idx was written with): rebuilding it\n"), r.stderr)
-        XCTAssertEqual(r.stdout, "\(s.path)/notes/walrus.md\n")
+        try assertDamageRebuilt(s, "walrus", args, file: a, problem: "not the segment lore.idx was written with",
+                                answer: "\(s.path)/notes/walrus.md\n")
     }
 
     /// The root of an earlier build put back over a folder where a segment of the same name now
@@ -216,15 +225,9 @@ final class FailureTests: XCTestCase {
                        [".lock", "lore.idx", "seg-1.los", "seg-2.los"])
         try earlier.write(to: URL(fileURLWithPath: s.path + "/index/lore.idx"))
 
-        let gone = try LoreProcess.run(["ask", "budget", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
-        XCTAssertEqual(gone.status, 2)
-        XCTAssertEqual(gone.stdout, "")
-        XCTAssertTrue(gone.stderr.hasSuffix("lore: index \(s.path)/index/lore.idx is damaged (seg-2.los is newer than the root and not named by it): run `lore index --rebuild` to build it again\n"), gone.stderr)
-        let r = try LoreProcess.run(["ask", "budget", "--files"] + args)
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, "\(s.path)/notes/orca.md\n\(s.path)/notes/walrus.md\n")
-        XCTAssertEqual(r.stderr.split(separator: "\n").first.map(String.init),
-                       "lore: index \(s.path)/index/lore.idx is damaged (seg-2.los is newer than the root and not named by it): rebuilding it")
+        try assertDamageRebuilt(s, "budget", args, file: s.path + "/index/lore.idx",
+                                problem: "seg-2.los is newer than the root and not named by it",
+                                answer: "\(s.path)/notes/orca.md\n\(s.path)/notes/walrus.md\n")
     }
 
     // MARK: Staleness by content
