@@ -78,6 +78,10 @@ final class FailureTests: XCTestCase {
         let before = try listing()
         s.write("notes/orca.md", "# Orca\n\n" + String(repeating: "The orca pod hunted herring in the fjord. ", count: 300) + "\n")
         let limited = ["/bin/sh", "-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\""]
+        // A sanitizer's runtime cannot start under the limit (ThreadSanitizer dies of SIGBUS).
+        guard try LoreProcess.run(["--version"], prefix: limited).status == 0 else {
+            throw XCTSkip("this build of lore cannot start under a file-size limit (a sanitizer's runtime)")
+        }
         let r = try LoreProcess.run(["ask", "walrus", "--files"] + args, prefix: limited)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, s.path + "/notes/walrus.md\n")
