@@ -1,7 +1,6 @@
 import CBLAS
 import CLAPACK
 import Foundation
-import Synchronization
 
 /// The latent semantic layer (LSA): a rank-k basis of the weighted passage vectors, found by a
 /// seeded randomized SVD (BLAS products, LAPACK QR and a symmetric eigensolver on the small
@@ -53,33 +52,26 @@ public struct LatentModel: Sendable {
     /// Every row's checksum, in row order (written beside the basis).
     var rowSums: [UInt32] { (0..<features.count).map { Self.rowSum(basis, row: $0, rank: rank) } }
 
-    /// The basis rows' checksums and whether each was checked already. The flags are atomic and
-    /// only go from 0 to 1 (after the check passed): concurrent readers at worst check a row
-    /// twice, and one that sees 1 sees the check's result.
-    final class RowChecks: @unchecked Sendable {
+    /// The basis rows' checksums and which were checked already (`CheckedFlags`, as a
+    /// segment's passages, postings and vectors are).
+    final class RowChecks: Sendable {
         let path: String
         let sums: Column<UInt32>
-        private let flags: UnsafeMutablePointer<Atomic<UInt8>>
+        private let checked: CheckedFlags
 
         init(path: String, sums: Column<UInt32>) {
             self.path = path
             self.sums = sums
-            flags = .allocate(capacity: max(sums.count, 1))
-            for i in 0..<sums.count { (flags + i).initialize(to: Atomic(0)) }
-        }
-
-        deinit {
-            flags.deinitialize(count: sums.count)
-            flags.deallocate()
+            checked = CheckedFlags(count: sums.count)
         }
 
         /// Throws `indexDamaged` when row r of `basis` is not the row that was written.
         func check(_ r: Int, _ basis: Column<Float>, rank: Int) throws {
-            guard flags[r].load(ordering: .acquiring) == 0 else { return }
+            guard !checked.isSet(r) else { return }
             guard LatentModel.rowSum(basis, row: r, rank: rank) == sums[r] else {
                 throw LoreError.indexDamaged(file: path, problem: "latent basis row \(r) checksum")
             }
-            flags[r].store(1, ordering: .releasing)
+            checked.set(r)
         }
     }
 

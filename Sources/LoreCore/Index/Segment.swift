@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// An immutable slice of the index: some passages (records and text), their postings
 /// (feature-major: for each hashed dimension used, the passages holding it and their signed
@@ -208,8 +207,7 @@ public final class Segment: @unchecked Sendable {
         let passageSums: Column<UInt32>
         let postingSums: Column<UInt64>
         let vectorSums: Column<UInt32>
-        private let flags: UnsafeMutablePointer<Atomic<UInt8>>
-        private let flagCount: Int
+        private let flags: CheckedFlags
         private let dimsBase: Int, vectorsBase: Int
 
         init(path: String, passageSums: Column<UInt32>, postingSums: Column<UInt64>, vectorSums: Column<UInt32>) {
@@ -219,18 +217,11 @@ public final class Segment: @unchecked Sendable {
             self.vectorSums = vectorSums
             dimsBase = passageSums.count
             vectorsBase = dimsBase + postingSums.count
-            flagCount = vectorsBase + vectorSums.count
-            flags = .allocate(capacity: max(flagCount, 1))
-            for i in 0..<flagCount { (flags + i).initialize(to: Atomic(0)) }
+            flags = CheckedFlags(count: vectorsBase + vectorSums.count)
         }
 
-        deinit {
-            flags.deinitialize(count: flagCount)
-            flags.deallocate()
-        }
-
-        private func checked(_ i: Int) -> Bool { flags[i].load(ordering: .acquiring) != 0 }
-        private func markChecked(_ i: Int) { flags[i].store(1, ordering: .releasing) }
+        private func checked(_ i: Int) -> Bool { flags.isSet(i) }
+        private func markChecked(_ i: Int) { flags.set(i) }
 
         func damaged(_ what: String) -> Error { LoreError.indexDamaged(file: path, problem: what) }
 
