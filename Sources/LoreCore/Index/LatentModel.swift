@@ -214,34 +214,32 @@ public struct LatentModel: Sendable {
         let block = max(64, (256 << 10) / (width * 4))
         let blocks = (n + block - 1) / block
         let workers = max(1, min(Parallel.cores, blocks / 4))
-        do {
-            out.withUnsafeMutableBufferPointer { op in
-                Parallel.run(workers) { w in
-                    let first = w * blocks / workers, last = (w + 1) * blocks / workers
-                    // cursor[f]: column f's first entry at or after the worker's first passage.
-                    var cursor = [Int](repeating: 0, count: a.count)
-                    let start = Int32(first * block)
-                    for f in 0..<a.count {
-                        var lo = a.starts[f], hi = a.starts[f + 1]
-                        while lo < hi {
-                            let mid = (lo + hi) / 2
-                            if a.rows[mid] < start { lo = mid + 1 } else { hi = mid }
-                        }
-                        cursor[f] = lo
+        out.withUnsafeMutableBufferPointer { op in
+            Parallel.run(workers) { w in
+                let first = w * blocks / workers, last = (w + 1) * blocks / workers
+                // cursor[f]: column f's first entry at or after the worker's first passage.
+                var cursor = [Int](repeating: 0, count: a.count)
+                let start = Int32(first * block)
+                for f in 0..<a.count {
+                    var lo = a.starts[f], hi = a.starts[f + 1]
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if a.rows[mid] < start { lo = mid + 1 } else { hi = mid }
                     }
-                    for b in first..<last {
-                        let end = Int32(min((b + 1) * block, n))
-                        for f in 0..<a.count {
-                            var j = cursor[f]
-                            let stop = a.starts[f + 1]
-                            guard j < stop, a.rows[j] < end else { continue }
-                            let row = mp.baseAddress! + f * width
-                            repeat {
-                                cblas_saxpy(Int32(width), a.values[j], row, 1, op.baseAddress! + Int(a.rows[j]) * width, 1)
-                                j += 1
-                            } while j < stop && a.rows[j] < end
-                            cursor[f] = j
-                        }
+                    cursor[f] = lo
+                }
+                for b in first..<last {
+                    let end = Int32(min((b + 1) * block, n))
+                    for f in 0..<a.count {
+                        var j = cursor[f]
+                        let stop = a.starts[f + 1]
+                        guard j < stop, a.rows[j] < end else { continue }
+                        let row = mp.baseAddress! + f * width
+                        repeat {
+                            cblas_saxpy(Int32(width), a.values[j], row, 1, op.baseAddress! + Int(a.rows[j]) * width, 1)
+                            j += 1
+                        } while j < stop && a.rows[j] < end
+                        cursor[f] = j
                     }
                 }
             }

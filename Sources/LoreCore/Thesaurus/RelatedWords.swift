@@ -46,8 +46,10 @@ public struct RelatedWords: Sendable {
             guard w != word else { return }
             if let old = weights[w] { weights[w] = max(old, weight) } else { weights[w] = weight; order.append(w) }
         }
+        var forms: Set<String> = []  // the lemmas `word` may be, in any part of speech
         for pos in WordNet.PartOfSpeech.allCases {
             for lemma in wordnet.lemmas(of: word, pos) {
+                forms.insert(lemma)
                 for (i, offset) in wordnet.senses(of: lemma, pos).prefix(senses).enumerated() {
                     guard let synset = wordnet.synset(offset, pos) else { continue }
                     let senseWeight = 1 / Float(i + 1)
@@ -68,8 +70,6 @@ public struct RelatedWords: Sendable {
             // more kind of related concept: half, shared like the others.
             // Only words WordNet holds are looked for: a name or a made-up word defines nothing, and
             // the scan is the costly part.
-            var forms: Set<String> = []
-            for pos in WordNet.PartOfSpeech.allCases { forms.formUnion(wordnet.lemmas(of: word, pos)) }
             var others: [String] = []
             for form in forms.sorted() where !form.contains(" ") && !form.contains("_") {
                 for (offset, pos) in wordnet.synsetsDefining(form) { others += wordnet.synset(offset, pos)?.words ?? [] }

@@ -124,7 +124,10 @@ public final class WordNet: @unchecked Sendable {
             guard let file = data[pos] else { continue }
             file.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                func isLetter(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") }
+                func isLetter(_ b: UInt8) -> Bool {
+                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b)
+                        || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+                }
                 var from = 0
                 var lastLine = -1
                 while from + needle.count <= bytes.count {
@@ -145,8 +148,10 @@ public final class WordNet: @unchecked Sendable {
                     var quoted = false
                     for i in bar..<at where bytes[i] == UInt8(ascii: "\"") { quoted = true; break }
                     guard !quoted else { continue }
-                    var offset = 0, i = start
-                    while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { offset = offset * 10 + Int(bytes[i] - 48); i += 1 }
+                    // The line starts with the synset's offset.
+                    var digitsEnd = start
+                    while digitsEnd < at && bytes[digitsEnd] != UInt8(ascii: " ") { digitsEnd += 1 }
+                    guard let offset = Int(ascii: bytes[start..<digitsEnd]) else { continue }
                     lastLine = start
                     out.append((offset, pos))
                 }
