@@ -310,4 +310,3 @@ public final class Searcher {
         return SparseVector(indices: keys, values: keys.map { sum[$0]! })
     }
 }
-
