@@ -30,6 +30,59 @@ final class BLASThreadsTests: XCTestCase {
     }
 }
 
+final class SparseProductTests: XCTestCase {
+    /// The latent fit's kernels: the column form of sparse rows (built by runs of rows, one per
+    /// core), A·M in blocks of passages, and Aᵀ·M, against plain loops over the rows. Enough
+    /// nonzeros that the transposition runs in more than one part, and values that are small
+    /// integers so that every sum is exact whatever its order.
+    func testColumnsAndProductsEqualPlainLoops() {
+        var rng = SplitMix64(seed: 5)
+        let n = 3000, used = 900, width = 7
+        var rows = SparseRows()
+        var dense = [Float](repeating: 0, count: n * used)
+        for i in 0..<n {
+            let features = Set((0..<(20 + Int(rng.next() % 120))).map { _ in UInt32(rng.next() % UInt64(used + 100)) }).sorted()
+            let values = features.map { _ in Float(Int(rng.next() % 7) - 3) }
+            rows.append(SparseVector(indices: features, values: values))
+            for (f, v) in zip(features, values) where Int(f) < used { dense[i * used + Int(f)] = v }
+        }
+        XCTAssertGreaterThan(rows.nonzeros, 2 << 16, "the transposition should run in parts")
+        // Features 0..<used are columns 0..<used; the 100 above are left out.
+        let featureRow = FeatureIndex((0..<UInt32(used)).map { $0 })
+        let columns = LatentModel.columns(of: rows, featureRow)
+        XCTAssertEqual(columns, rows.indices.map { Int($0) < used ? Int($0) : -1 })
+        let a = FeatureColumns(rows, columns: columns, count: used)
+        // Column f: the rows holding feature f, in row order, with their values.
+        var byColumn = [[(row: Int32, value: Float)]](repeating: [], count: used)
+        for i in 0..<n {
+            for j in rows.offsets[i]..<rows.offsets[i + 1] where Int(rows.indices[j]) < used {
+                byColumn[Int(rows.indices[j])].append((Int32(i), rows.values[j]))
+            }
+        }
+        XCTAssertEqual(a.starts, [0] + byColumn.map(\.count).reduce(into: []) { $0.append(($0.last ?? 0) + $1) })
+        XCTAssertEqual(a.rows, byColumn.flatMap { $0.map(\.row) })
+        XCTAssertEqual(a.values, byColumn.flatMap { $0.map(\.value) })
+
+        let m = (0..<(used * width)).map { _ in Float(Int(rng.next() % 5) - 2) }
+        var product = [Float](repeating: 0, count: n * width)
+        for i in 0..<n {
+            for f in 0..<used where dense[i * used + f] != 0 {
+                for c in 0..<width { product[i * width + c] += dense[i * used + f] * m[f * width + c] }
+            }
+        }
+        XCTAssertEqual(LatentModel.multiply(a, rows: n, m, width: width), product)
+
+        let mt = (0..<(n * width)).map { _ in Float(Int(rng.next() % 5) - 2) }
+        var transposed = [Float](repeating: 0, count: used * width)
+        for i in 0..<n {
+            for f in 0..<used where dense[i * used + f] != 0 {
+                for c in 0..<width { transposed[f * width + c] += dense[i * used + f] * mt[i * width + c] }
+            }
+        }
+        XCTAssertEqual(LatentModel.multiplyTransposed(a, mt, width: width), transposed)
+    }
+}
+
 final class DenseScanTests: XCTestCase {
     /// The bench's dense path (`lore_dense`): one sgemv per query, or blocks of sgemm with running
     /// top k for a batch. Both must give the brute-force top k, ties by passage order, across blocks.
