@@ -170,6 +170,19 @@ final class LexicalModelTests: XCTestCase {
 /// and sorting, on random data with signed weights, skewed term frequencies and ties, spread over
 /// several segments with dead slots.
 final class MaxScoreTests: XCTestCase {
+    /// The search MaxScore moves its cursors with: the first position from `from` holding a value
+    /// at least `doc`, as a plain scan finds it, over lists with repeats and at both ends.
+    func testGallopEqualsAScan() {
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<2000 {
+            let ids = (0..<(1 + Int(rng.next() % 70))).map { _ in UInt32(rng.next() % 100) }.sorted()
+            let from = Int(rng.next() % UInt64(ids.count + 1)), doc = UInt32(rng.next() % 110)
+            let expected = (from..<ids.count).first { ids[$0] >= doc }
+            let found = ids.withUnsafeBufferPointer { LexicalScorer.gallop($0.baseAddress!, from: from, to: ids.count, to: doc) }
+            XCTAssertEqual(found, expected, "\(ids) from \(from) to \(doc)")
+        }
+    }
+
     func testTopKEqualsExhaustiveScoring() throws {
         var rng = SplitMix64(seed: 11)
         var config = IndexConfig()

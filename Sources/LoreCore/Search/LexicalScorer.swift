@@ -135,21 +135,25 @@ public struct LexicalScorer {
         var firstEssential = plan.firstEssential(above: threshold, full: heap.count == heap.k)
         let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
         let norm = statistics.lengthNorms.buffer.baseAddress! + base
+        // Each essential term's next passage (UInt32.max once its postings are done).
+        for i in 0..<m { c.next[i] = c.cursor[i] < c.end[i] ? ids[c.cursor[i]] : UInt32.max }
         while true {
             // The next passage any essential term holds.
             var doc = UInt32.max
-            for i in firstEssential..<m where c.cursor[i] < c.end[i] { doc = min(doc, ids[c.cursor[i]]) }
+            for i in firstEssential..<m { doc = min(doc, c.next[i]) }
             if doc == UInt32.max { break }
             let kd = norm[Int(doc)]
             var estimate: Float = 0
             var held = 0
-            for i in firstEssential..<m where c.cursor[i] < c.end[i] && ids[c.cursor[i]] == doc {
-                let v = plan.weight[i] * LexicalModel.saturate(Float(counts[c.cursor[i]]), kd)
+            for i in firstEssential..<m where c.next[i] == doc {
+                let p = c.cursor[i]
+                let v = c.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
                 c.contribution[i] = v
                 c.held[held] = i
                 held += 1
                 estimate += v
-                c.cursor[i] += 1
+                c.cursor[i] = p + 1
+                c.next[i] = p + 1 < c.end[i] ? ids[p + 1] : UInt32.max
             }
             // Non-essential terms, strongest first, while the passage can still make it.
             var pruned = kd < 0
@@ -159,7 +163,7 @@ public struct LexicalScorer {
                 if let p = Self.gallop(ids, from: c.cursor[i], to: c.end[i], to: doc) {
                     c.cursor[i] = p
                     if ids[p] == doc {
-                        let v = plan.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
+                        let v = c.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
                         c.contribution[i] = v
                         c.held[held] = i
                         held += 1
@@ -185,11 +189,22 @@ public struct LexicalScorer {
     /// The first position in `ids[from..<to]` (increasing) holding a value ≥ `doc`, found by
     /// doubling steps then bisection; nil when there is none.
     @inline(__always) static func gallop(_ ids: UnsafePointer<UInt32>, from: Int, to end: Int, to doc: UInt32) -> Int? {
+        guard from < end else { return nil }
+        if ids[from] >= doc { return from }
+        // ids[lo] < doc throughout; the answer lies in lo+1 ... lo+step (or is end).
         var lo = from, step = 1
         while lo + step < end && ids[lo + step] < doc { lo += step; step *= 2 }
-        var hi = min(lo + step, end)
-        while lo < hi { let mid = (lo + hi) / 2; if ids[mid] < doc { lo = mid + 1 } else { hi = mid } }
-        return lo < end ? lo : nil
+        // Bisection without branches on the data (a conditional move each halving): the first
+        // position after lo holding a value ≥ doc among the next `n`.
+        var n = min(step, end - lo - 1)
+        var base = lo + 1
+        while n > 1 {
+            let half = n / 2
+            base = ids[base + half - 1] < doc ? base + half : base
+            n -= half
+        }
+        if n == 1 && ids[base] < doc { base += 1 }
+        return base < end ? base : nil
     }
 }
 
@@ -231,6 +246,10 @@ struct MaxScorePlan {
 /// MaxScore's per-term state, in flat buffers (one entry per place of the plan's order).
 struct MaxScoreCursors {
     let cursor: UnsafeMutablePointer<Int>, end: UnsafeMutablePointer<Int>
+    /// The passage at each cursor, UInt32.max past the end (kept for the essential terms).
+    let next: UnsafeMutablePointer<UInt32>
+    /// Each place's weight (the plan's, where the loop reads it without a bounds check).
+    let weight: UnsafeMutablePointer<Float>
     let contribution: UnsafeMutablePointer<Float>
     /// Places whose terms the current passage holds.
     let held: UnsafeMutablePointer<Int>
@@ -240,6 +259,8 @@ struct MaxScoreCursors {
         self.count = count
         cursor = .allocate(capacity: count)
         end = .allocate(capacity: count)
+        next = .allocate(capacity: count)
+        weight = .allocate(capacity: count)
         contribution = .allocate(capacity: count)
         held = .allocate(capacity: count)
         contribution.initialize(repeating: 0, count: count)
@@ -248,6 +269,8 @@ struct MaxScoreCursors {
     func deallocate() {
         cursor.deallocate()
         end.deallocate()
+        next.deallocate()
+        weight.deallocate()
         contribution.deallocate()
         held.deallocate()
     }
@@ -258,6 +281,7 @@ struct MaxScoreCursors {
             let r = try segment.postings(plan.dimensions[i])
             cursor[i] = r.lowerBound
             end[i] = r.upperBound
+            weight[i] = plan.weight[i]
         }
     }
 
