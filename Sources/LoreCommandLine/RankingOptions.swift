@@ -32,6 +32,9 @@ public struct SchemaOptions: ParsableArguments {
     @Option(help: "Fit the latent basis on at most N passages, evenly spaced (default: \(IndexConfig().latent.fitSample)).")
     public var latentFitSample: Int?
 
+    @Option(help: "Seed of the latent layer's random sketch, a whole number (default: \(IndexConfig().latent.seed)).")
+    public var latentSeed: UInt64?
+
     @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false (default: \(IndexConfig().signedHash)).")
     public var signedHash: Bool?
 
@@ -49,6 +52,7 @@ public struct SchemaOptions: ParsableArguments {
         if let v = latentDims { c.latent.dimensions = v }
         if let v = latentPowerIterations { c.latent.powerIterations = v }
         if let v = latentFitSample { c.latent.fitSample = v }
+        if let v = latentSeed { c.latent.seed = v }
         if let v = signedHash { c.signedHash = v }
     }
 }
