@@ -182,13 +182,19 @@ public struct LatentModel: Sendable {
         return out
     }
 
-    /// Bytes of output rows that `multiply` fills per block of passages: half a core's L2 cache
-    /// (256 KiB when the system does not say), so that a block stays in L2 while the rows of M
-    /// stream through. On this machine (1 MiB of L2 a core), projecting the 100k passages of
-    /// `lore bench` took 343 ms in 512 KiB blocks against 420 ms in 256 KiB ones.
+    /// Bytes of output rows that `multiply` fills per block of passages: half of a core's share
+    /// of the last-level cache, and at least half its L2 (256 KiB when the system says neither).
+    /// A row of M read for a block serves every passage of the block that holds its feature, so
+    /// the larger the block, the fewer times M is read; M (a row per feature, 800 bytes at rank
+    /// 200) is far larger than any cache. On this machine (1 MiB of L2 a core, 32 MiB of L3 for
+    /// 2 cores: 8 MiB blocks), projecting the 100k passages of `lore bench` took 404-505 ms in
+    /// 4 and 8 MiB blocks against 611-680 ms in 512 KiB ones, and the fit on 10k passages 279-302
+    /// ms against 303-322 (three runs each, alternated). Before, 512 KiB blocks had beaten 256 KiB
+    /// ones (343 against 420 ms).
     static let blockBytes: Int = {
-        let l2 = sysconf(Int32(_SC_LEVEL2_CACHE_SIZE))
-        return l2 >= 128 << 10 ? l2 / 2 : 256 << 10
+        let l2 = sysconf(Int32(_SC_LEVEL2_CACHE_SIZE)), l3 = sysconf(Int32(_SC_LEVEL3_CACHE_SIZE))
+        let share = l3 > 0 ? l3 / max(1, Parallel.cores) / 2 : 0
+        return max(l2 >= 128 << 10 ? l2 / 2 : 256 << 10, share)
     }()
 
     /// Entries of the sparse sign sketch per feature.
@@ -224,18 +230,19 @@ public struct LatentModel: Sendable {
     }
 
     /// (sparse A, n × used, by column) · (dense M, used × width, row-major) → n × width, row-major.
-    /// The passages go in blocks whose output rows fit in L2; inside a block the features go in
-    /// order, so M is read front to back and each of its rows once per block, instead of one
-    /// random row of M per nonzero. The cores take contiguous runs of blocks.
+    /// The passages go in blocks whose output rows stay in cache (`blockBytes`), at least one
+    /// block a core; inside a block the features go in order, so M is read front to back and each
+    /// of its rows once per block, instead of one random row of M per nonzero. The cores take
+    /// contiguous runs of blocks.
     static func multiply(_ a: FeatureColumns, rows n: Int, _ m: [Float], width: Int) -> [Float] {
         m.withUnsafeBufferPointer { multiply(a, rows: n, $0, width: width) }
     }
 
     static func multiply(_ a: FeatureColumns, rows n: Int, _ mp: UnsafeBufferPointer<Float>, width: Int) -> [Float] {
         var out = [Float](repeating: 0, count: n * width)
-        let block = max(64, blockBytes / (width * 4))
+        let block = max(64, min(blockBytes / (width * 4), (n + Parallel.cores - 1) / Parallel.cores))
         let blocks = (n + block - 1) / block
-        let workers = max(1, min(Parallel.cores, blocks / 4))
+        let workers = max(1, min(Parallel.cores, blocks))
         out.withUnsafeMutableBufferPointer { op in
             Parallel.run(workers) { w in
                 let first = w * blocks / workers, last = (w + 1) * blocks / workers
