@@ -6,8 +6,8 @@ public final class HashedEmbedder {
     private let analyzer = Analyzer()
     /// The current text's (dimension, signed weight) occurrences, merged by `drain`.
     private var pending: [(UInt32, Float)] = []
-    private var tokenCache = TokenCache()
-    private var cachedCodes: [UInt32] = []
+    /// The token cache (nil only while a text is being read).
+    private var cacheState: CacheState? = CacheState(cache: TokenCache(), codes: [])
 
     public init(config: IndexConfig) {
         self.config = config
@@ -39,40 +39,59 @@ public final class HashedEmbedder {
     /// Adds the features of every term of `text`. A token's features are cached by a 64-bit hash
     /// of its lower-cased bytes, so a word seen before costs one lookup: no string, no stemming.
     private func add(_ text: String, weight: Float) {
+        // The embedder's state is moved into locals while the text is read: the closure then
+        // works on them without the runtime's exclusivity checks on a class's stored properties.
+        var state = takeState()
+        defer { putBack(state) }
+        var occurrences = pending
+        pending = []
+        defer { pending = occurrences }
         analyzer.tokenizer.forEachToken(in: text) { bytes, _ in
-            let span = codes(of: bytes)
+            let span = codes(of: bytes, &state)
             for j in span.start..<(span.start + span.count) {
-                let code = cachedCodes[j]
-                pending.append((code & 0x7FFF_FFFF, code & 0x8000_0000 != 0 ? -weight : weight))
+                let code = state.codes[j]
+                occurrences.append((code & 0x7FFF_FFFF, code & 0x8000_0000 != 0 ? -weight : weight))
             }
         }
     }
 
-    /// Where in `cachedCodes` the features of a token are (sign in bit 31), analyzing it on its
+    /// The token cache and the feature codes it points into.
+    private struct CacheState {
+        var cache: TokenCache
+        var codes: [UInt32]
+    }
+
+    private func takeState() -> CacheState { cacheState.take()! }
+
+    private func putBack(_ state: CacheState) { cacheState = state }
+
+    /// Where in `state.codes` the features of a token are (sign in bit 31), analyzing it on its
     /// first sight.
-    @inline(__always) private func codes(of bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, count: Int) {
+    @inline(__always) private func codes(of bytes: UnsafeBufferPointer<UInt8>, _ state: inout CacheState) -> (start: Int, count: Int) {
         let key = Self.tokenKey(bytes)
-        if let hit = tokenCache.span(key) { return hit }
+        if let hit = state.cache.span(key) { return hit }
         let terms = analyzer.terms(ofToken: String(decoding: bytes, as: UTF8.self))
-        if tokenCache.count >= 4_000_000 {
-            tokenCache.removeAll()
-            cachedCodes.removeAll(keepingCapacity: true)
+        if state.cache.count >= 4_000_000 {
+            state.cache.removeAll()
+            state.codes.removeAll(keepingCapacity: true)
         }
-        let span = (start: cachedCodes.count, count: terms.count)
+        let span = (start: state.codes.count, count: terms.count)
         for t in terms {
             let (i, sign) = feature(t)
-            cachedCodes.append(sign < 0 ? i | 0x8000_0000 : i)
+            state.codes.append(sign < 0 ? i | 0x8000_0000 : i)
         }
-        tokenCache.insert(key, start: span.start, count: span.count)
+        state.cache.insert(key, start: span.start, count: span.count)
         return span
     }
 
     /// Calls `body` with each token of `text` in order and the dimension of its first term (nil
     /// for a stop word), through the same token cache as `counts`: for term positions.
     public func forEachTokenDimension(in text: String, _ body: (UInt32?) -> Void) {
+        var state = takeState()
+        defer { putBack(state) }
         analyzer.tokenizer.forEachToken(in: text) { bytes, _ in
-            let span = codes(of: bytes)
-            body(span.count > 0 ? cachedCodes[span.start] & 0x7FFF_FFFF : nil)
+            let span = codes(of: bytes, &state)
+            body(span.count > 0 ? state.codes[span.start] & 0x7FFF_FFFF : nil)
         }
     }
 
