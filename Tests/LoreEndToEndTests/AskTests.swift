@@ -68,6 +68,25 @@ final class AskTests: XCTestCase {
         XCTAssertTrue(answer.stdout.contains("99.9"), answer.stdout)
     }
 
+    /// The latent sketch's seed is an index setting: stored with the index, a new one rebuilds it,
+    /// and the same one again finds it up to date.
+    func testLatentSeedIsStoredAndAChangeRebuilds() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# Alpha\n\nThe zebra crossing project.\n")
+        s.write("notes/b.md", "# Beta\n\nGiraffe budget review.\n")
+        s.write("notes/c.md", "# Gamma\n\nOkapi sightings near the zebra crossing.\n")
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        var r = try LoreProcess.run(["index"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try LoreProcess.run(["index", "--latent-seed", "7"] + args)
+        XCTAssertEqual(r.stdout, "0 changed, 3 added, 0 removed: 3 passages embedded in \(ms(r.stdout)) ms (3 in all)\n")
+        r = try LoreProcess.run(["index", "--latent-seed", "7"] + args)
+        XCTAssertEqual(r.stdout, "index is up to date: 3 passages from 3 notes\n")
+        r = try LoreProcess.run(["index", "--latent-seed", "x"] + args)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("The value 'x' is invalid for '--latent-seed <latent-seed>'"), r.stderr)
+    }
+
     func testAskRefreshesAfterAnEditAndIndexReportsIt() throws {
         let s = Scratch()
         s.write("notes/a.md", "# Alpha\n\nThe zebra crossing project.\n")
