@@ -35,7 +35,7 @@ public struct IndexConfig: Codable, Equatable, Sendable {
         /// Power iterations of the randomized SVD.
         public var powerIterations: Int = 1
         /// Seed of the random sketch. The fit is an approximation, so another seed moves single
-        /// nDCG@10 cells by up to about 0.01 (benchmarks/quality.md).
+        /// nDCG@10 cells by up to about 0.025 and their mean by about 0.01 (benchmarks/quality.md).
         public var seed: UInt64 = 42
         /// The basis is fitted on at most this many passages (evenly spaced); all are projected.
         public var fitSample: Int = 20_000
