@@ -193,7 +193,7 @@ public struct LatentModel: Sendable {
     /// ones (343 against 420 ms).
     static let blockBytes: Int = {
         let l2 = sysconf(Int32(_SC_LEVEL2_CACHE_SIZE)), l3 = sysconf(Int32(_SC_LEVEL3_CACHE_SIZE))
-        let share = l3 > 0 ? l3 / max(1, Parallel.cores) / 2 : 0
+        let share = l3 > 0 ? l3 / Parallel.cores / 2 : 0
         return max(l2 >= 128 << 10 ? l2 / 2 : 256 << 10, share)
     }()
 

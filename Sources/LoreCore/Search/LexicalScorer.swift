@@ -210,9 +210,10 @@ public struct LexicalScorer {
             guard kd >= 0 else { continue }
             seeds.insert(Hit(passage: Int(ids[p]), score: w * LexicalModel.saturate(Float(counts[p]), kd)))
         }
+        guard seeds.count == k else { return 0 }
         // The places in question order, so that each seed's score is summed as `score` sums it.
         let places = (0..<m).sorted { plan.order[$0] < plan.order[$1] }
-        var scored = TopK.Heap(k: k)
+        var least = Float.infinity
         for seed in seeds.items {
             let doc = UInt32(seed.passage), kd = norm[seed.passage]
             var sum: Float = 0
@@ -220,10 +221,10 @@ public struct LexicalScorer {
                 guard let p = Self.gallop(ids, from: c.cursor[i], to: c.end[i], to: doc), ids[p] == doc else { continue }
                 sum += c.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
             }
-            if sum > 0 { scored.insert(Hit(passage: seed.passage, score: sum)) }
+            guard sum > 0 else { return 0 }
+            least = min(least, sum)
         }
-        guard scored.count == k else { return 0 }
-        return scored.worst.score * (1 - 1e-5) - 1e-9
+        return least * (1 - 1e-5) - 1e-9
     }
 
     /// The longest list of a question's strongest term that `seedFloor` reads whole. At 100k
