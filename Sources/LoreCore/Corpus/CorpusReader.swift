@@ -42,8 +42,22 @@ public struct CorpusReader: Sendable {
         guard stat(root.path, &st) == 0 else {
             throw LoreError.notesFolderUnreadable(folder: root.path, reason: LoreError.reason())
         }
+        // Folder by folder, a level of the tree at a time: the folders of a level are listed in
+        // parallel (a folder's system calls are most of its time), and a level of one folder
+        // has its entries' stats made in parallel instead (a folder of 100k notes).
         var files: [NoteFile] = []
-        try walk(root.path, relative: "", ancestors: [FolderID(st)], rules: [], into: &files, warn: warn)
+        var level = [Folder(path: root.path, relative: "", ancestors: [FolderID(st)], rules: [])]
+        while !level.isEmpty {
+            let listings = level.count == 1
+                ? [try list(level[0], parallelStats: true)]
+                : try concurrentMap(level.count) { i in Result { try list(level[i], parallelStats: false) } }.map { try $0.get() }
+            level = []
+            for listing in listings {
+                listing.warnings.forEach(warn)
+                files += listing.files
+                level += listing.subfolders
+            }
+        }
         files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return files
     }
@@ -58,13 +72,31 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    private func walk(_ dir: String, relative: String, ancestors: [FolderID], rules: [IgnoreRules],
-                      into files: inout [NoteFile], warn: (String) -> Void) throws {
+    /// A folder to list: where it is, the folders that lead to it and the ignore rules in force.
+    private struct Folder {
+        var path: String
+        var relative: String
+        var ancestors: [FolderID]
+        var rules: [IgnoreRules]
+    }
+
+    /// What one folder holds: its notes, the subfolders to list next, and the warnings it gave.
+    private struct Listing {
+        var files: [NoteFile] = []
+        var subfolders: [Folder] = []
+        var warnings: [String] = []
+    }
+
+    /// Lists one folder. Throws only for the root folder; any other folder that cannot be read
+    /// is a warning.
+    private func list(_ folder: Folder, parallelStats: Bool) throws -> Listing {
+        var listing = Listing()
+        let (dir, relative) = (folder.path, folder.relative)
         guard let handle = opendir(dir) else {
             let why = String(cString: strerror(errno))
             if relative.isEmpty { throw LoreError.notesFolderUnreadable(folder: dir, reason: why) }
-            warn("skipped \(relative): cannot read the folder (\(why))")
-            return
+            listing.warnings.append("skipped \(relative): cannot read the folder (\(why))")
+            return listing
         }
         defer { closedir(handle) }
         let fd = dirfd(handle)
@@ -77,7 +109,7 @@ public struct CorpusReader: Sendable {
         // a folder of 100k notes sorts its names several times faster than as Strings).
         entries.sort { $0.lexicographicallyPrecedes($1) }
         let names = entries.map { String(decoding: $0, as: UTF8.self) }
-        var rules = rules
+        var rules = folder.rules
         if respectIgnores {
             for file in [".gitignore", ".loreignore"] {
                 if let data = FileManager.default.contents(atPath: dir + "/" + file), let text = String(data: data, encoding: .utf8) {
@@ -91,39 +123,35 @@ public struct CorpusReader: Sendable {
             for r in rules { if let v = r.verdict(rel, isDirectory: isDirectory) { verdict = v } }
             return verdict
         }
-        // Every entry's stat (or errno): over the cores in a large folder, where these system
-        // calls are most of the walk's time (a folder of 100k notes).
+        // Every entry's stat (or errno).
         func look(_ i: Int) -> (stat, Int32) {
             var st = stat()
             return fstatat(fd, names[i], &st, 0) == 0 ? (st, 0) : (st, errno)
         }
-        let looks = names.count >= 256 ? concurrentMap(names.count, look) : names.indices.map(look)
-        var subfolders: [(String, String, FolderID)] = []
+        let looks = parallelStats && names.count >= 256 ? concurrentMap(names.count, look) : names.indices.map(look)
         for (name, (st, code)) in zip(names, looks) {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let isNote = name.lastIndex(of: ".").map { Self.extensions.contains(name[name.index(after: $0)...].lowercased()) } ?? false
             guard code == 0 else {
-                if code == ELOOP { warn("skipped \(rel): symbolic link loop") }
-                else if isNote { warn("skipped \(rel): cannot read it (\(String(cString: strerror(code))))") }
+                if code == ELOOP { listing.warnings.append("skipped \(rel): symbolic link loop") }
+                else if isNote { listing.warnings.append("skipped \(rel): cannot read it (\(String(cString: strerror(code))))") }
                 continue
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 if respectIgnores && Self.ignoredFolders.contains(name) { continue }
                 if ignored(rel, isDirectory: true) { continue }
                 let id = FolderID(st)
-                if ancestors.contains(id) {
-                    warn("skipped \(rel): symbolic link loop")
+                if folder.ancestors.contains(id) {
+                    listing.warnings.append("skipped \(rel): symbolic link loop")
                     continue
                 }
-                subfolders.append((dir + "/" + name, rel, id))
+                listing.subfolders.append(Folder(path: dir + "/" + name, relative: rel, ancestors: folder.ancestors + [id], rules: rules))
             } else if (st.st_mode & S_IFMT) == S_IFREG, isNote, !ignored(rel, isDirectory: false) {
                 let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-                files.append(NoteFile(path: rel, size: Int64(st.st_size), mtimeNanos: mtime))
+                listing.files.append(NoteFile(path: rel, size: Int64(st.st_size), mtimeNanos: mtime))
             }
         }
-        for (full, rel, id) in subfolders {
-            try walk(full, relative: rel, ancestors: ancestors + [id], rules: rules, into: &files, warn: warn)
-        }
+        return listing
     }
 
     /// The text of a note, or an error saying why it cannot be indexed: `noteUnreadable` when
