@@ -42,34 +42,24 @@ struct ByteReader {
         return data[data.startIndex + position ..< data.startIndex + position + n]
     }
 
-    mutating func u32() throws -> UInt32 { try integer() }
+    mutating func u32() throws -> UInt32 { try withCursor { try $0.u32() } }
     /// A u64 count, size or offset as an Int; one of 2^48 or more is damage (so that sums of a
     /// few never overflow).
-    mutating func int() throws -> Int {
-        let v: UInt64 = try integer()
-        guard v < 1 << 48 else { throw Truncated() }
-        return Int(v)
-    }
-    mutating func u64() throws -> UInt64 { try integer() }
-    mutating func i64() throws -> Int64 { Int64(bitPattern: try integer()) }
+    mutating func int() throws -> Int { try withCursor { try $0.int() } }
+    mutating func u64() throws -> UInt64 { try withCursor { try $0.u64() } }
+    mutating func i64() throws -> Int64 { try withCursor { try $0.i64() } }
+    mutating func string() throws -> String { try withCursor { try $0.string() } }
 
-    mutating func integer<T: FixedWidthInteger>() throws -> T {
-        let size = MemoryLayout<T>.size
-        guard position + size <= end else { throw Truncated() }
-        let offset = position
-        let v = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
-        position += size
-        return T(littleEndian: v)
-    }
-
-    mutating func string() throws -> String {
-        let n = Int(try u32())
-        guard position + n <= end else { throw Truncated() }
-        let offset = position
-        position += n
-        let s = data.withUnsafeBytes { String(validating: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)]), as: UTF8.self) }
-        guard let s else { throw Truncated() }
-        return s
+    /// `body` reads on from the current position through a cursor over the bytes in place, and
+    /// the reader goes on from where the cursor stopped: for loops over many small values (a
+    /// manifest of 100k notes), which would otherwise reach the bytes once a value.
+    mutating func withCursor<R>(_ body: (inout ByteCursor) throws -> R) throws -> R {
+        let (start, end) = (position, self.end)
+        return try data.withUnsafeBytes { raw in
+            var cursor = ByteCursor(bytes: raw, position: start, end: end)
+            defer { position = cursor.position }
+            return try body(&cursor)
+        }
     }
 
     mutating func array<T: FixedWidthInteger>(_ count: Int, of: T.Type = T.self) throws -> [T] {
@@ -86,6 +76,41 @@ struct ByteReader {
         return out
     }
 
+}
+
+/// Reads little-endian values from bytes in place, with the bounds checks of `ByteReader`
+/// (whose `withCursor` makes one, valid only inside its closure).
+struct ByteCursor {
+    let bytes: UnsafeRawBufferPointer
+    var position: Int
+    let end: Int
+
+    mutating func u32() throws -> UInt32 { try integer() }
+    mutating func int() throws -> Int {
+        let v: UInt64 = try integer()
+        guard v < 1 << 48 else { throw ByteReader.Truncated() }
+        return Int(v)
+    }
+    mutating func u64() throws -> UInt64 { try integer() }
+    mutating func i64() throws -> Int64 { Int64(bitPattern: try integer()) }
+
+    mutating func integer<T: FixedWidthInteger>() throws -> T {
+        let size = MemoryLayout<T>.size
+        guard position + size <= end else { throw ByteReader.Truncated() }
+        let v = bytes.loadUnaligned(fromByteOffset: position, as: T.self)
+        position += size
+        return T(littleEndian: v)
+    }
+
+    mutating func string() throws -> String {
+        let n = Int(try u32())
+        guard position + n <= end else { throw ByteReader.Truncated() }
+        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + n)]), as: UTF8.self) else {
+            throw ByteReader.Truncated()
+        }
+        position += n
+        return s
+    }
 }
 
 /// The checksum of the index format: four FNV-1a-style lanes over 64-bit little-endian words

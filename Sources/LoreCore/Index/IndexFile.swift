@@ -209,12 +209,15 @@ public enum IndexFile {
         guard fileCount <= root.file.size else { throw ByteReader.Truncated() }
         var files: [ManifestEntry] = []
         files.reserveCapacity(fileCount)
-        for _ in 0..<fileCount {
-            let entry = ManifestEntry(path: try fr.string(), size: try fr.i64(), mtimeNanos: try fr.i64(),
-                                      contentHash: try fr.u64(), firstPassage: try fr.int(),
-                                      passageCount: try fr.int(), unreadable: try Self.flag(&fr))
-            guard entry.firstPassage >= 0, entry.passageCount >= 0, entry.slots.upperBound <= slots else { throw LoreError.indexDamaged(file: path, problem: "manifest") }
-            files.append(entry)
+        try fr.withCursor { c in
+            for _ in 0..<fileCount {
+                let note = try c.string(), size = try c.i64(), mtime = try c.i64(), hash = try c.u64()
+                let first = try c.int(), count = try c.int(), unreadable = try Self.flag(&c)
+                let entry = ManifestEntry(path: note, size: size, mtimeNanos: mtime, contentHash: hash, firstPassage: first,
+                                          passageCount: count, unreadable: unreadable)
+                guard entry.firstPassage >= 0, entry.passageCount >= 0, entry.slots.upperBound <= slots else { throw LoreError.indexDamaged(file: path, problem: "manifest") }
+                files.append(entry)
+            }
         }
 
         var st = try root.reader("LSTA")
@@ -270,7 +273,7 @@ public enum IndexFile {
     }
 
     /// A manifest flag: 0 or 1, anything else is damage.
-    private static func flag(_ reader: inout ByteReader) throws -> Bool {
+    private static func flag(_ reader: inout ByteCursor) throws -> Bool {
         let v = try reader.u64()
         guard v <= 1 else { throw ByteReader.Truncated() }
         return v == 1

@@ -286,7 +286,9 @@ public final class Segment: @unchecked Sendable {
         let sourceCount = try sr.int()
         guard sourceCount <= f.file.size else { throw damaged("sources") }
         var sources: [String] = []
-        for _ in 0..<sourceCount { sources.append(try sr.string()) }
+        try sr.withCursor { c in
+            for _ in 0..<sourceCount { sources.append(try c.string()) }
+        }
         let blob = try f.data("PTXT")
         for r in records.buffer {
             guard r.offset <= UInt64(blob.count), Int(r.offset) + Int(r.titleLength) + Int(r.textLength) + Int(r.tagsLength) <= blob.count,
