@@ -18,14 +18,19 @@ final class TopKTests: XCTestCase {
 }
 
 final class BLASThreadsTests: XCTestCase {
-    /// Inside Lore's workers each BLAS call takes one thread; afterwards BLAS has its own count
-    /// back (with OpenBLAS: the cores; with the reference BLAS both counts are 1).
-    func testWorkersTakeOneThreadAndGiveTheCountBack() {
-        let before = BLASThreads.current
+    /// BLAS calls take one thread, in Lore's workers and outside them; inside `wide` they take
+    /// the library's own count (with OpenBLAS: the cores; with the reference BLAS both are 1),
+    /// except in a parallel region, and one again once `wide` returns.
+    func testOneThreadExceptInWide() {
+        BLASThreads.narrowOnce()
+        XCTAssertEqual(BLASThreads.current, 1)
         for _ in 0..<2 {
-            let inside = concurrentMap(4) { _ in BLASThreads.current }
-            XCTAssertEqual(inside, [1, 1, 1, 1])
-            XCTAssertEqual(BLASThreads.current, before)
+            XCTAssertEqual(concurrentMap(4) { _ in BLASThreads.current }, [1, 1, 1, 1])
+            XCTAssertEqual(BLASThreads.current, 1)
+            let (inside, inRegion) = BLASThreads.wide { (BLASThreads.current, concurrentMap(2) { _ in BLASThreads.current }) }
+            XCTAssertEqual(inside, BLASThreads.initial)
+            XCTAssertEqual(inRegion, [1, 1])
+            XCTAssertEqual(BLASThreads.current, 1)
         }
     }
 }

@@ -33,14 +33,32 @@ final class ParallelTests: XCTestCase {
     }
 
     /// Regions nest: when an inner one ends while the outer still runs, BLAS calls keep taking
-    /// one thread; the count comes back when the outer ends.
-    func testNestedRegionsKeepOneBLASThreadUntilTheLastEnds() {
-        let before = BLASThreads.current
+    /// one thread, and they still do after the outer ends.
+    func testNestedRegionsKeepOneBLASThread() {
         let after = concurrentMap(2) { _ -> Int32 in
             _ = concurrentMap(2) { _ in BLASThreads.current }
             return BLASThreads.current
         }
         XCTAssertEqual(after, [1, 1])
-        XCTAssertEqual(BLASThreads.current, before)
+        XCTAssertEqual(BLASThreads.current, 1)
+    }
+
+    /// `alongside` returns both results; the side runs on another thread while the main part
+    /// runs parallel regions; when the main part throws, the side has finished before the error
+    /// comes back.
+    func testAlongsideRunsBothAndWaitsForTheSide() throws {
+        let caller = Thread.current
+        let (side, main) = Parallel.alongside({ (Thread.current != caller, (0..<1000).reduce(0, +)) }) {
+            concurrentMap(8) { $0 * 2 }
+        }
+        XCTAssertEqual(side.0, true)
+        XCTAssertEqual(side.1, 499_500)
+        XCTAssertEqual(main, [0, 2, 4, 6, 8, 10, 12, 14])
+
+        struct Failure: Error {}
+        let finished = NSLock()
+        var sideDone = false
+        XCTAssertThrowsError(try Parallel.alongside({ usleep(20_000); finished.withLock { sideDone = true } }) { throw Failure() })
+        XCTAssertTrue(finished.withLock { sideDone })
     }
 }

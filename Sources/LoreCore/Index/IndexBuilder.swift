@@ -41,9 +41,10 @@ public struct IndexBuilder: Sendable {
     }
 
     /// True when the notes on disk differ (by path, size or time) from the manifest of `index`,
-    /// or a note that could not be read when the index was built can be read now.
-    public func isStale(_ index: CorpusIndex) throws -> Bool {
-        let files = try corpus.listFiles()
+    /// or a note that could not be read when the index was built can be read now. `listed` is
+    /// the folder's listing when the caller has made it (nil: list it now).
+    public func isStale(_ index: CorpusIndex, listed: [NoteFile]? = nil) throws -> Bool {
+        let files = try listed ?? corpus.listFiles()
         guard files.count == index.files.count else { return true }
         for (f, m) in zip(files, index.files) where f.path != m.path || f.size != m.size || f.mtimeNanos != m.mtimeNanos {
             return true

@@ -106,7 +106,13 @@ public struct LatentModel: Sendable {
     }
 
     /// The randomized SVD of the sample: (features in row order, basis, rank), or nil when too small.
+    /// Its dense products (QR, Gram matrices, the basis) take the BLAS's threads; its sparse
+    /// products are Lore's parallel regions, where BLAS calls take one.
     static func fit(_ rows: SparseRows, config: IndexConfig.Latent) -> ([UInt32], [Float], Int)? {
+        BLASThreads.wide { fitSample(rows, config: config) }
+    }
+
+    private static func fitSample(_ rows: SparseRows, config: IndexConfig.Latent) -> ([UInt32], [Float], Int)? {
         let n = rows.count
         // Compact the used dimensions into columns, the most frequent first: the rows that most
         // products touch then sit together and stay in cache.

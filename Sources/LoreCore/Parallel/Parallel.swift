@@ -6,9 +6,23 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
+/// The work `Parallel.alongside` gives its thread. The thread lets go of the closure before it
+/// signals `done`, so that the closure is not held once `alongside` returns.
+private final class SideJob<T>: @unchecked Sendable {
+    private var work: (() -> T)?
+    var value: T?
+    let done = DispatchSemaphore(value: 0)
+    init(_ work: @escaping () -> T) { self.work = work }
+    func run() {
+        value = work!()
+        work = nil
+        done.signal()
+    }
+}
+
 /// The one way Lore runs work on several cores. Every parallel loop of the library goes through
 /// `Parallel.run`, which is the only caller of `DispatchQueue.concurrentPerform`, and which
-/// applies the BLAS rule: while its workers run, BLAS calls take one thread each.
+/// applies the BLAS rule: its workers' BLAS calls take one thread each (see `BLASThreads`).
 enum Parallel {
     /// The cores to fill.
     static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -25,6 +39,25 @@ enum Parallel {
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { w in shared.value(w) }
+        }
+    }
+
+    /// `side()` on a thread of its own while `main()` runs on the calling thread, where it may
+    /// start parallel regions; returns when both are done (also when `main` throws). For work
+    /// of one thread, such as reading an index, overlapped with work that fills the cores.
+    static func alongside<A, B>(_ side: () -> A, _ main: () throws -> B) rethrows -> (A, B) {
+        BLASThreads.enterParallel()
+        defer { BLASThreads.leaveParallel() }
+        return try withoutActuallyEscaping(side) { side in
+            let job = SideJob(side)
+            Thread { job.run() }.start()
+            let b: B
+            do { b = try main() } catch {
+                job.done.wait()
+                throw error
+            }
+            job.done.wait()
+            return (job.value!, b)
         }
     }
 
@@ -57,39 +90,80 @@ func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
 }
 
 /// The thread count of the BLAS in use, when it has one (OpenBLAS, which Debian's alternatives
-/// may put behind the generic libblas; the reference BLAS has no threads and no such call).
-/// While Lore's own workers fill the cores, each BLAS call they make must take one thread:
-/// OpenBLAS would otherwise start its own threads from every worker, and the cores thrash.
-/// Parallel regions may nest or overlap (a parallel batch of questions whose scoring is parallel
-/// too): the count is set to 1 when the first starts and back when the last ends.
+/// may put behind the generic libblas; the reference BLAS has no threads and none of these calls).
+///
+/// Lore's own workers are the one way work runs on the cores, so a BLAS call takes one thread
+/// unless it is made inside `wide`, which only the large dense products that run alone use (the
+/// latent fit's, the benchmark's dense scans). Outside `wide` OpenBLAS's threads are also let go:
+/// it starts them when the library loads and after every threaded call, and each then spins on a
+/// core for about a tenth of a second waiting for work, taking that core from Lore's workers
+/// (listing a folder of 100k notes took 120 ms with the spinning thread and 90 without).
 enum BLASThreads {
     private typealias Setter = @convention(c) (Int32) -> Void
     private typealias Getter = @convention(c) () -> Int32
-    private static let setter: Setter? = dlsym(dlopen(nil, RTLD_NOW), "openblas_set_num_threads")
-        .map { unsafeBitCast($0, to: Setter.self) }
-    private static let getter: Getter? = dlsym(dlopen(nil, RTLD_NOW), "openblas_get_num_threads")
-        .map { unsafeBitCast($0, to: Getter.self) }
-    /// The count to go back to: the library's own choice, read before the first change.
-    private static let initial: Int32 = getter?() ?? 1
-    /// Parallel regions running now, under `lock`.
-    nonisolated(unsafe) private static var depth = 0
+    private typealias Shutdown = @convention(c) () -> Int32
+    private static let setter: Setter? = symbol("openblas_set_num_threads").map { unsafeBitCast($0, to: Setter.self) }
+    private static let getter: Getter? = symbol("openblas_get_num_threads").map { unsafeBitCast($0, to: Getter.self) }
+    private static let shutdown: Shutdown? = symbol("blas_thread_shutdown_").map { unsafeBitCast($0, to: Shutdown.self) }
+    private static func symbol(_ name: String) -> UnsafeMutableRawPointer? { dlsym(dlopen(nil, RTLD_NOW), name) }
+    /// The count `wide` gives: the library's own choice, read before the first change.
+    static let initial: Int32 = getter?() ?? 1
+    /// Parallel regions and `wide` calls running now (they may overlap on different threads),
+    /// under `lock`.
+    nonisolated(unsafe) private static var regions = 0
+    nonisolated(unsafe) private static var wideCalls = 0
     private static let lock = NSLock()
 
-    /// A parallel region starts: BLAS calls take one thread until the last region ends.
-    static func enterParallel() {
+    /// Called before a BLAS call made outside `wide` and outside parallel regions (a question's
+    /// scoring): the first such call finds the library at one thread with its threads stopped,
+    /// as a parallel region or the end of a `wide` call would have left it.
+    static func narrowOnce() { _ = narrowed }
+    private static let narrowed: Void = lock.withLock {
         _ = initial
-        lock.lock()
-        defer { lock.unlock() }
-        if depth == 0 { setter?(1) }
-        depth += 1
+        if regions == 0 && wideCalls == 0 {
+            setter?(1)
+            _ = shutdown?()
+        }
     }
 
-    /// A parallel region ends.
+    /// A parallel region starts: its workers' BLAS calls take one thread each, and the library's
+    /// threads stop unless a `wide` product on another thread is using them.
+    static func enterParallel() {
+        lock.withLock {
+            _ = initial
+            regions += 1
+            setter?(1)
+            if wideCalls == 0 { _ = shutdown?() }
+        }
+    }
+
+    /// A parallel region ends: a `wide` call still running gets the threads back.
     static func leaveParallel() {
-        lock.lock()
-        defer { lock.unlock() }
-        depth -= 1
-        if depth == 0 { setter?(initial) }
+        lock.withLock {
+            regions -= 1
+            if regions == 0 && wideCalls > 0 { setter?(initial) }
+        }
+    }
+
+    /// `body`'s BLAS calls may take the library's threads (unless a parallel region is running):
+    /// for a large dense product made outside Lore's workers. Afterwards calls take one thread
+    /// again and the threads stop.
+    static func wide<T>(_ body: () throws -> T) rethrows -> T {
+        lock.withLock {
+            _ = initial
+            wideCalls += 1
+            if regions == 0 { setter?(initial) }
+        }
+        defer {
+            lock.withLock {
+                wideCalls -= 1
+                if wideCalls == 0 {
+                    setter?(1)
+                    _ = shutdown?()
+                }
+            }
+        }
+        return try body()
     }
 
     /// The count BLAS calls take now (1 without OpenBLAS).
