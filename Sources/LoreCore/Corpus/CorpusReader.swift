@@ -29,6 +29,10 @@ public struct CorpusReader: Sendable {
     /// people's files, not notes. Hidden files and folders (`.git`, `.venv`, …) are always left out.
     public static let ignoredFolders: Set<String> = ["node_modules", "bower_components", "__pycache__"]
 
+    /// The files whose rules a folder's listing follows (with `respectIgnores`), in the order
+    /// they apply.
+    static let ignoreFiles = [".gitignore", ".loreignore"]
+
     /// The notes under the folder, sorted by path. Throws when the folder itself is missing or
     /// unreadable; a subfolder that cannot be read and a symbolic link that leads back into a
     /// folder being walked are passed to `warn` (one line naming them) and left out.
@@ -101,20 +105,22 @@ public struct CorpusReader: Sendable {
         defer { closedir(handle) }
         let fd = dirfd(handle)
         var entries: [[UInt8]] = []
+        var ignoreFiles: [String] = []
         while let entry = readdir(handle) {
             let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
             if bytes.first != UInt8(ascii: ".") { entries.append(bytes) }
+            else if respectIgnores, let name = Self.ignoreFiles.first(where: { $0.utf8.elementsEqual(bytes) }) { ignoreFiles.append(name) }
         }
         // Byte order, so warnings and the walk come out the same on every run (compared as bytes:
         // a folder of 100k notes sorts its names several times faster than as Strings).
         entries.sort { $0.lexicographicallyPrecedes($1) }
         let names = entries.map { String(decoding: $0, as: UTF8.self) }
         var rules = folder.rules
-        if respectIgnores {
-            for file in [".gitignore", ".loreignore"] {
-                if let data = FileManager.default.contents(atPath: dir + "/" + file), let text = String(data: data, encoding: .utf8) {
-                    rules.append(IgnoreRules(base: relative, text: text))
-                }
+        // In this order (a .loreignore rule overrides a .gitignore one), and only those the
+        // folder holds: a folder of notes rarely has either.
+        for file in Self.ignoreFiles where ignoreFiles.contains(file) {
+            if let data = FileManager.default.contents(atPath: dir + "/" + file), let text = String(data: data, encoding: .utf8) {
+                rules.append(IgnoreRules(base: relative, text: text))
             }
         }
         func ignored(_ rel: String, isDirectory: Bool) -> Bool {
