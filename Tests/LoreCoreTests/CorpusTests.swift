@@ -107,3 +107,31 @@ final class IgnoreRulesTests: XCTestCase {
         XCTAssertTrue(g("[", "["))
     }
 }
+
+final class CorpusReaderTests: XCTestCase {
+    /// The folder is listed a level at a time, the folders of a level in parallel; the notes come
+    /// back sorted by their paths' bytes whatever the level ("a.md" after "a/…", "B" before "a"),
+    /// with what ignore files name (in the folder and above it), hidden entries and non-notes
+    /// left out.
+    func testListsEveryLevelInByteOrder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lore-reader-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let notes = ["a.md", "a/b.md", "a/c/d.MD", "a/c/e/f.txt", "B/x.markdown", "b.md", "c/1.md", "c/2/3.md", "d/deep/deeper/z.md"]
+        let others = ["a/image.png", ".hidden.md", "c/.git/config.md", "c/skip.md", "d/node_modules/m.md", "c/2/drop.md"]
+        for path in notes + others {
+            let full = root + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data("# Note\n\ntext\n".utf8).write(to: URL(fileURLWithPath: full))
+        }
+        try Data("skip.md\n".utf8).write(to: URL(fileURLWithPath: root + "/c/.gitignore"))
+        try Data("drop.md\n".utf8).write(to: URL(fileURLWithPath: root + "/c/.loreignore"))
+        var warnings: [String] = []
+        let files = try CorpusReader(root: root).listFiles { warnings.append($0) }
+        XCTAssertEqual(files.map(\.path), ["B/x.markdown", "a.md", "a/b.md", "a/c/d.MD", "a/c/e/f.txt", "b.md", "c/1.md", "c/2/3.md", "d/deep/deeper/z.md"])
+        XCTAssertEqual(warnings, [])
+        XCTAssertTrue(files.allSatisfy { $0.size == 13 && $0.mtimeNanos > 0 })
+        let all = try CorpusReader(root: root, respectIgnores: false).listFiles().map(\.path)
+        XCTAssertEqual(all, ["B/x.markdown", "a.md", "a/b.md", "a/c/d.MD", "a/c/e/f.txt", "b.md", "c/1.md", "c/2/3.md", "c/2/drop.md", "c/skip.md",
+                             "d/deep/deeper/z.md", "d/node_modules/m.md"])
+    }
+}
