@@ -1,3 +1,4 @@
+import CBLAS
 import XCTest
 @testable import LoreCore
 
@@ -18,20 +19,48 @@ final class TopKTests: XCTestCase {
 }
 
 final class BLASThreadsTests: XCTestCase {
-    /// BLAS calls take one thread, in Lore's workers and outside them; inside `wide` they take
-    /// the library's own count (with OpenBLAS: the cores; with the reference BLAS both are 1),
-    /// except in a parallel region, and one again once `wide` returns.
-    func testOneThreadExceptInWide() {
-        BLASThreads.narrowOnce()
+    /// Every BLAS call takes one thread, in Lore's workers and outside them, once any parallel
+    /// region has run (with the reference BLAS the count is always 1).
+    func testOneThreadInAndOutOfWorkers() {
+        _ = concurrentMap(2) { $0 }
         XCTAssertEqual(BLASThreads.current, 1)
-        for _ in 0..<2 {
-            XCTAssertEqual(concurrentMap(4) { _ in BLASThreads.current }, [1, 1, 1, 1])
-            XCTAssertEqual(BLASThreads.current, 1)
-            let (inside, inRegion) = BLASThreads.wide { (BLASThreads.current, concurrentMap(2) { _ in BLASThreads.current }) }
-            XCTAssertEqual(inside, BLASThreads.initial)
-            XCTAssertEqual(inRegion, [1, 1])
-            XCTAssertEqual(BLASThreads.current, 1)
+        XCTAssertEqual(concurrentMap(4) { _ in BLASThreads.current }, [1, 1, 1, 1])
+        XCTAssertEqual(BLASThreads.current, 1)
+    }
+}
+
+final class RowBlocksTests: XCTestCase {
+    /// The blocked products against plain loops: Gram matrix (either triangle), triangular
+    /// solve, matrix and matrix-vector products, on matrices of more rows than one block, with
+    /// small integers so that every sum is exact whatever its order.
+    func testBlockedProductsEqualPlainLoops() {
+        var rng = SplitMix64(seed: 11)
+        let rows = 2 * RowBlocks.minimumVectorRows + 5, columns = 6
+        let m = (0..<(rows * columns)).map { _ in Float(Int(rng.next() % 7) - 3) }
+        func at(_ i: Int, _ j: Int) -> Float { m[i * columns + j] }
+        for uplo in [CblasUpper, CblasLower] {
+            let g = RowBlocks.gram(m, rows: rows, columns: columns, uplo: uplo)
+            for i in 0..<columns {
+                for j in 0..<columns where uplo == CblasUpper ? j >= i : j <= i {
+                    XCTAssertEqual(g[i * columns + j], (0..<rows).reduce(0) { $0 + at($1, i) * at($1, j) }, "\(i) \(j)")
+                }
+            }
         }
+        // R upper triangular with powers of two on its diagonal: M·R is exact, and solving
+        // gives M back.
+        var r = [Float](repeating: 0, count: columns * columns)
+        for i in 0..<columns { for j in i..<columns { r[i * columns + j] = i == j ? Float(1 << (i % 3)) : Float((i + j) % 3) } }
+        var product = RowBlocks.multiply(m, rows: rows, inner: columns, r, columns: columns)
+        for i in [0, 1, rows / 2, rows - 1] {
+            for j in 0..<columns {
+                XCTAssertEqual(product[i * columns + j], (0..<columns).reduce(0) { $0 + at(i, $1) * r[$1 * columns + j] })
+            }
+        }
+        RowBlocks.solveUpper(&product, rows: rows, columns: columns, r: r)
+        XCTAssertEqual(product, m)
+        let x = (0..<columns).map { Float($0 - 2) }
+        XCTAssertEqual(RowBlocks.multiply(m, rows: rows, columns: columns, vector: x),
+                       (0..<rows).map { i in (0..<columns).reduce(0) { $0 + at(i, $1) * x[$1] } })
     }
 }
 

@@ -32,8 +32,7 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(states, 3)
     }
 
-    /// Regions nest: when an inner one ends while the outer still runs, BLAS calls keep taking
-    /// one thread, and they still do after the outer ends.
+    /// Regions nest, and BLAS calls take one thread in the inner and outer ones and after.
     func testNestedRegionsKeepOneBLASThread() {
         let after = concurrentMap(2) { _ -> Int32 in
             _ = concurrentMap(2) { _ in BLASThreads.current }

@@ -147,14 +147,11 @@ public struct Benchmark {
             let dense = try DenseScan(index)
             let embedder = HashedEmbedder(config: config)
             let vectors = try questions.map { try latent.project(lexical.queryVector(embedder.counts(query: $0))) }
-            // The scans are what FAISS is compared with: each product takes the BLAS's threads.
-            let (denseTimes, batchMs) = BLASThreads.wide {
-                for v in vectors.prefix(20) { _ = dense.search(v, k: 10) }
-                let times = Self.time(vectors) { _ = dense.search($0, k: 10) }
-                let start = Self.now()
-                for b in stride(from: 0, to: vectors.count, by: 64) { _ = dense.search(Array(vectors[b..<min(b + 64, vectors.count)]), k: 10) }
-                return (times, Self.ms(start, Self.now()))
-            }
+            for v in vectors.prefix(20) { _ = dense.search(v, k: 10) }
+            let denseTimes = Self.time(vectors) { _ = dense.search($0, k: 10) }
+            let start = Self.now()
+            for b in stride(from: 0, to: vectors.count, by: 64) { _ = dense.search(Array(vectors[b..<min(b + 64, vectors.count)]), k: 10) }
+            let batchMs = Self.ms(start, Self.now())
             (r.dense_p50_ms, r.dense_p99_ms) = (denseTimes.p(0.5), denseTimes.p(0.99))
             r.dense_dims = latent.rank
             r.dense_single_qps = 1000 / denseTimes.mean
@@ -270,7 +267,7 @@ public struct Benchmark {
 
 /// The dense layer alone, as a flat inner-product index: every passage's latent vector (in one
 /// row-major matrix) scored with `cblas_sgemv` (one question) or `cblas_sgemm` (a batch), then
-/// the exact top k. Its products take the BLAS's threads when called inside `BLASThreads.wide`.
+/// the exact top k, the passages spread over the cores.
 struct DenseScan {
     let vectors: [Float]
     let rank: Int
@@ -287,33 +284,48 @@ struct DenseScan {
         self.init(vectors: all, rank: index.latent?.rank ?? 1)
     }
 
+    /// One question: the scores of every passage (`RowBlocks`, one `cblas_sgemv` a core), then
+    /// the exact top k.
     func search(_ q: [Float], k: Int) -> [Hit] {
-        var scores = [Float](repeating: 0, count: count)
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(count), Int32(rank), 1, vectors, Int32(rank), q, 1, 0, &scores, 1)
-        return TopK.select(scores, k: k)
+        TopK.select(RowBlocks.multiply(vectors, rows: count, columns: rank, vector: q), k: k)
     }
 
     /// A batch: one `cblas_sgemm` per block of passages, whose scores (queries × block, a few
     /// MB) stay in cache while each query's running top k takes what beats its worst kept hit.
+    /// The blocks, as many for each core, are dealt to the cores (block b to worker b mod
+    /// workers), each worker keeping its own top k of each query; these are merged at the end,
+    /// so the hits are exact.
     func search(_ qs: [[Float]], k: Int) -> [[Hit]] {
-        let block = max(1024, (1 << 19) / max(qs.count, 1))
+        // Blocks of at most `largest` passages, as many for each worker.
+        let largest = max(1024, (1 << 19) / max(qs.count, 1))
+        let workers = max(1, min(Parallel.cores, count / 1024))
+        let blocks = workers * max(1, (count + workers * largest - 1) / (workers * largest))
+        let block = (count + blocks - 1) / blocks
         let q = qs.flatMap { $0 }
-        var heaps = qs.map { _ in TopK.Heap(k: k) }
-        var scores = [Float](repeating: 0, count: block * qs.count)
-        vectors.withUnsafeBufferPointer { v in
-            for start in stride(from: 0, to: count, by: block) {
-                let rows = min(block, count - start)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(qs.count), Int32(rows), Int32(rank), 1,
-                            q, Int32(rank), v.baseAddress! + start * rank, Int32(rank), 0, &scores, Int32(rows))
-                for b in qs.indices {
-                    for i in 0..<rows {
-                        let s = scores[b * rows + i]
-                        if heaps[b].count < k || s > heaps[b].worst.score { heaps[b].insert(Hit(passage: start + i, score: s)) }
+        let perWorker = vectors.withUnsafeBufferPointer { v in
+            let shared = UncheckedSendable(v)
+            return concurrentMap(workers) { w -> [TopK.Heap] in
+                var heaps = qs.map { _ in TopK.Heap(k: k) }
+                var scores = [Float](repeating: 0, count: block * qs.count)
+                for start in stride(from: w * block, to: count, by: workers * block) {
+                    let rows = min(block, count - start)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(qs.count), Int32(rows), Int32(rank), 1,
+                                q, Int32(rank), shared.value.baseAddress! + start * rank, Int32(rank), 0, &scores, Int32(rows))
+                    for b in qs.indices {
+                        for i in 0..<rows {
+                            let s = scores[b * rows + i]
+                            if heaps[b].count < k || s > heaps[b].worst.score { heaps[b].insert(Hit(passage: start + i, score: s)) }
+                        }
                     }
                 }
+                return heaps
             }
         }
-        return heaps.map { $0.sorted() }
+        return qs.indices.map { b in
+            var heap = TopK.Heap(k: k)
+            for heaps in perWorker { for hit in heaps[b].items { heap.insert(hit) } }
+            return heap.sorted()
+        }
     }
 }
 

@@ -106,13 +106,8 @@ public struct LatentModel: Sendable {
     }
 
     /// The randomized SVD of the sample: (features in row order, basis, rank), or nil when too small.
-    /// Its dense products (QR, Gram matrices, the basis) take the BLAS's threads; its sparse
-    /// products are Lore's parallel regions, where BLAS calls take one.
+    /// Its products, sparse and dense (`RowBlocks`), are spread over the cores by Lore's workers.
     static func fit(_ rows: SparseRows, config: IndexConfig.Latent) -> ([UInt32], [Float], Int)? {
-        BLASThreads.wide { fitSample(rows, config: config) }
-    }
-
-    private static func fitSample(_ rows: SparseRows, config: IndexConfig.Latent) -> ([UInt32], [Float], Int)? {
         let n = rows.count
         // Compact the used dimensions into columns, the most frequent first: the rows that most
         // products touch then sit together and stay in cache.
@@ -144,9 +139,8 @@ public struct LatentModel: Sendable {
         orthonormalize(&y, rows: n, columns: l)
         // Bᵀ = Aᵀ·Q (used × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ (l × l) has B's left singular vectors.
         let bt = multiplyTransposed(byFeature, y, width: l)
-        var gram = [Float](repeating: 0, count: l * l)
         // Row-major lower triangle = the column-major upper one that topEigen reads.
-        cblas_ssyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(l), Int32(used), 1, bt, Int32(l), 0, &gram, Int32(l))
+        let gram = RowBlocks.gram(bt, rows: used, columns: l, uplo: CblasLower)
         guard let (values, vectors) = topEigen(gram, size: l, count: k) else { return nil }
         // V_k = Bᵀ·W·Σ⁻¹ (used × k): the right singular vectors.
         var w = vectors  // row-major l × k
@@ -155,9 +149,7 @@ public struct LatentModel: Sendable {
             let inv: Float = sigma > 0 ? 1 / sigma : 0
             for i in 0..<l { w[i * k + j] *= inv }
         }
-        var basis = [Float](repeating: 0, count: used * k)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(used), Int32(k), Int32(l),
-                    1, bt, Int32(l), w, Int32(k), 0, &basis, Int32(k))
+        let basis = RowBlocks.multiply(bt, rows: used, inner: l, w, columns: k)
         return (order, basis, k)
     }
 
@@ -329,16 +321,13 @@ public struct LatentModel: Sendable {
 
     /// One pass of Cholesky QR: M ← M·R⁻¹ with RᵀR = MᵀM. False when MᵀM is not positive definite.
     static func choleskyQR(_ m: inout [Float], rows: Int, columns: Int) -> Bool {
-        var gram = [Float](repeating: 0, count: columns * columns)
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), 1, m, Int32(columns), 0,
-                    &gram, Int32(columns))
+        var gram = RowBlocks.gram(m, rows: rows, columns: columns, uplo: CblasUpper)
         // Row-major upper = column-major lower: ask LAPACK for L with L·Lᵀ = G, i.e. R = Lᵀ.
         var uplo: CChar = 76 /* L */, n = Int32(columns), lda = Int32(columns), info: Int32 = 0
         spotrf_(&uplo, &n, &gram, &lda, &info)
         guard info == 0 else { return false }
         // gram now holds R in its row-major upper triangle: solve M·R = M_old for M.
-        cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(rows), Int32(columns), 1,
-                    gram, Int32(columns), &m, Int32(columns))
+        RowBlocks.solveUpper(&m, rows: rows, columns: columns, r: gram)
         return m.allSatisfy { $0.isFinite }
     }
 

@@ -22,7 +22,7 @@ private final class SideJob<T>: @unchecked Sendable {
 
 /// The one way Lore runs work on several cores. Every parallel loop of the library goes through
 /// `Parallel.run`, which is the only caller of `DispatchQueue.concurrentPerform`, and which
-/// applies the BLAS rule: its workers' BLAS calls take one thread each (see `BLASThreads`).
+/// applies the BLAS rule: every BLAS call takes one thread (see `BLASThreads`).
 enum Parallel {
     /// The cores to fill.
     static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -30,12 +30,11 @@ enum Parallel {
     /// `body(w)` for every w in 0..<workers, concurrently, returning when all are done. One
     /// worker runs `body(0)` on the calling thread.
     static func run(_ workers: Int, _ body: (Int) -> Void) {
+        BLASThreads.narrow()
         guard workers > 1 else {
             if workers == 1 { body(0) }
             return
         }
-        BLASThreads.enterParallel()
-        defer { BLASThreads.leaveParallel() }
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { w in shared.value(w) }
@@ -46,8 +45,7 @@ enum Parallel {
     /// start parallel regions; returns when both are done (also when `main` throws). For work
     /// of one thread, such as reading an index, overlapped with work that fills the cores.
     static func alongside<A, B>(_ side: () -> A, _ main: () throws -> B) rethrows -> (A, B) {
-        BLASThreads.enterParallel()
-        defer { BLASThreads.leaveParallel() }
+        BLASThreads.narrow()
         return try withoutActuallyEscaping(side) { side in
             let job = SideJob(side)
             Thread { job.run() }.start()
@@ -92,80 +90,28 @@ func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
 /// The thread count of the BLAS in use, when it has one (OpenBLAS, which Debian's alternatives
 /// may put behind the generic libblas; the reference BLAS has no threads and none of these calls).
 ///
-/// Lore's own workers are the one way work runs on the cores, so a BLAS call takes one thread
-/// unless it is made inside `wide`, which only the large dense products that run alone use (the
-/// latent fit's, the benchmark's dense scans). Outside `wide` OpenBLAS's threads are also let go:
-/// it starts them when the library loads and after every threaded call, and each then spins on a
-/// core for about a tenth of a second waiting for work, taking that core from Lore's workers
-/// (listing a folder of 100k notes took 120 ms with the spinning thread and 90 without).
+/// Lore's workers are the one way work runs on the cores, so every BLAS call takes one thread:
+/// a large dense product is cut into blocks of rows, one call a worker (`RowBlocks`). The first
+/// parallel region or BLAS call of the process sets the count to 1 and stops the threads OpenBLAS
+/// started when it loaded, which would otherwise spin on a core for about a tenth of a second
+/// waiting for work, taking that core from Lore's workers (listing a folder of 100k notes took
+/// 120 ms with the spinning thread and 90 without). With one thread a call OpenBLAS never starts
+/// them again.
 enum BLASThreads {
     private typealias Setter = @convention(c) (Int32) -> Void
     private typealias Getter = @convention(c) () -> Int32
     private typealias Shutdown = @convention(c) () -> Int32
-    private static let setter: Setter? = symbol("openblas_set_num_threads").map { unsafeBitCast($0, to: Setter.self) }
-    private static let getter: Getter? = symbol("openblas_get_num_threads").map { unsafeBitCast($0, to: Getter.self) }
-    private static let shutdown: Shutdown? = symbol("blas_thread_shutdown_").map { unsafeBitCast($0, to: Shutdown.self) }
-    private static func symbol(_ name: String) -> UnsafeMutableRawPointer? { dlsym(dlopen(nil, RTLD_NOW), name) }
-    /// The count `wide` gives: the library's own choice, read before the first change.
-    static let initial: Int32 = getter?() ?? 1
-    /// Parallel regions and `wide` calls running now (they may overlap on different threads),
-    /// under `lock`.
-    nonisolated(unsafe) private static var regions = 0
-    nonisolated(unsafe) private static var wideCalls = 0
-    private static let lock = NSLock()
 
-    /// Called before a BLAS call made outside `wide` and outside parallel regions (a question's
-    /// scoring): the first such call finds the library at one thread with its threads stopped,
-    /// as a parallel region or the end of a `wide` call would have left it.
-    static func narrowOnce() { _ = narrowed }
-    private static let narrowed: Void = lock.withLock {
-        _ = initial
-        if regions == 0 && wideCalls == 0 {
-            setter?(1)
-            _ = shutdown?()
-        }
-    }
-
-    /// A parallel region starts: its workers' BLAS calls take one thread each, and the library's
-    /// threads stop unless a `wide` product on another thread is using them.
-    static func enterParallel() {
-        lock.withLock {
-            _ = initial
-            regions += 1
-            setter?(1)
-            if wideCalls == 0 { _ = shutdown?() }
-        }
-    }
-
-    /// A parallel region ends: a `wide` call still running gets the threads back.
-    static func leaveParallel() {
-        lock.withLock {
-            regions -= 1
-            if regions == 0 && wideCalls > 0 { setter?(initial) }
-        }
-    }
-
-    /// `body`'s BLAS calls may take the library's threads (unless a parallel region is running):
-    /// for a large dense product made outside Lore's workers. Afterwards calls take one thread
-    /// again and the threads stop.
-    static func wide<T>(_ body: () throws -> T) rethrows -> T {
-        lock.withLock {
-            _ = initial
-            wideCalls += 1
-            if regions == 0 { setter?(initial) }
-        }
-        defer {
-            lock.withLock {
-                wideCalls -= 1
-                if wideCalls == 0 {
-                    setter?(1)
-                    _ = shutdown?()
-                }
-            }
-        }
-        return try body()
-    }
+    /// Sets one thread a call and stops the library's threads, the first time it is called.
+    static func narrow() { _ = narrowed }
+    private static let narrowed: Void = {
+        let library = dlopen(nil, RTLD_NOW)
+        if let set = dlsym(library, "openblas_set_num_threads") { unsafeBitCast(set, to: Setter.self)(1) }
+        if let stop = dlsym(library, "blas_thread_shutdown_") { _ = unsafeBitCast(stop, to: Shutdown.self)() }
+    }()
 
     /// The count BLAS calls take now (1 without OpenBLAS).
-    static var current: Int32 { getter?() ?? 1 }
+    static var current: Int32 {
+        dlsym(dlopen(nil, RTLD_NOW), "openblas_get_num_threads").map { unsafeBitCast($0, to: Getter.self)() } ?? 1
+    }
 }

@@ -19,7 +19,7 @@ struct LatentScorer {
             }
         }
         var dots = [Float](repeating: 0, count: slots.count)
-        BLASThreads.narrowOnce()
+        BLASThreads.narrow()
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(slots.count), Int32(rank), 1, gathered, Int32(rank), q, 1, 0, &dots, 1)
         return dots
     }
