@@ -21,8 +21,9 @@ private final class SideJob<T>: @unchecked Sendable {
 }
 
 /// The one way Lore runs work on several cores. Every parallel loop of the library goes through
-/// `Parallel.run`, which is the only caller of `DispatchQueue.concurrentPerform`, and which
-/// applies the BLAS rule: every BLAS call takes one thread (see `BLASThreads`).
+/// `Parallel.run`, which is the only caller of `DispatchQueue.concurrentPerform`; the one thread
+/// the library starts itself is `alongside`'s. Both apply the BLAS rule: every BLAS call takes
+/// one thread (see `BLASThreads`).
 enum Parallel {
     /// The cores to fill.
     static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
