@@ -1,7 +1,7 @@
 import CBLAS
 
 /// Dense products of a tall row-major matrix (many rows, a few hundred columns), its rows cut
-/// into one block per core: each block is one single-threaded BLAS call made by one of Lore's
+/// into one block per core (`Parallel.chunks`): each block is one single-threaded BLAS call made by one of Lore's
 /// workers, so that these products fill the cores the way every other parallel loop does (see
 /// `BLASThreads`). A block has at least `minimumRows` rows (`minimumVectorRows` for a
 /// matrix-vector product); a smaller matrix is one call.
@@ -39,15 +39,13 @@ enum RowBlocks {
     /// M ← M·R⁻¹ for a rows × columns M and an upper triangular columns × columns R (row-major):
     /// each block's rows solved by one `cblas_strsm`.
     static func solveUpper(_ m: inout [Float], rows: Int, columns: Int, r: [Float]) {
-        let workers = max(1, min(Parallel.cores, rows / minimumRows))
         r.withUnsafeBufferPointer { rp in
             m.withUnsafeMutableBufferPointer { mp in
                 let shared = UncheckedSendable((rp, mp))
-                Parallel.run(workers) { w in
+                Parallel.chunks(rows, minimum: minimumRows) { block in
                     let (rp, mp) = shared.value
-                    let lo = w * rows / workers, hi = (w + 1) * rows / workers
-                    cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(hi - lo), Int32(columns), 1,
-                                rp.baseAddress!, Int32(columns), mp.baseAddress! + lo * columns, Int32(columns))
+                    cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(block.count), Int32(columns), 1,
+                                rp.baseAddress!, Int32(columns), mp.baseAddress! + block.lowerBound * columns, Int32(columns))
                 }
             }
         }
@@ -57,17 +55,15 @@ enum RowBlocks {
     /// block's rows by one `cblas_sgemm`.
     static func multiply(_ a: [Float], rows: Int, inner: Int, _ b: [Float], columns: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows * columns)
-        let workers = max(1, min(Parallel.cores, rows / minimumRows))
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 out.withUnsafeMutableBufferPointer { op in
                     let shared = UncheckedSendable((ap, bp, op))
-                    Parallel.run(workers) { w in
+                    Parallel.chunks(rows, minimum: minimumRows) { block in
                         let (ap, bp, op) = shared.value
-                        let lo = w * rows / workers, hi = (w + 1) * rows / workers
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(hi - lo), Int32(columns), Int32(inner), 1,
-                                    ap.baseAddress! + lo * inner, Int32(inner), bp.baseAddress!, Int32(columns), 0,
-                                    op.baseAddress! + lo * columns, Int32(columns))
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(block.count), Int32(columns), Int32(inner), 1,
+                                    ap.baseAddress! + block.lowerBound * inner, Int32(inner), bp.baseAddress!, Int32(columns), 0,
+                                    op.baseAddress! + block.lowerBound * columns, Int32(columns))
                     }
                 }
             }
@@ -78,16 +74,15 @@ enum RowBlocks {
     /// A·x (rows) for a rows × columns A (row-major): each block's rows by one `cblas_sgemv`.
     static func multiply(_ a: [Float], rows: Int, columns: Int, vector x: [Float]) -> [Float] {
         var out = [Float](repeating: 0, count: rows)
-        let workers = max(1, min(Parallel.cores, rows / minimumVectorRows))
         a.withUnsafeBufferPointer { ap in
             x.withUnsafeBufferPointer { xp in
                 out.withUnsafeMutableBufferPointer { op in
                     let shared = UncheckedSendable((ap, xp, op))
-                    Parallel.run(workers) { w in
+                    Parallel.chunks(rows, minimum: minimumVectorRows) { block in
                         let (ap, xp, op) = shared.value
-                        let lo = w * rows / workers, hi = (w + 1) * rows / workers
-                        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(hi - lo), Int32(columns), 1, ap.baseAddress! + lo * columns,
-                                    Int32(columns), xp.baseAddress!, 1, 0, op.baseAddress! + lo, 1)
+                        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(block.count), Int32(columns), 1,
+                                    ap.baseAddress! + block.lowerBound * columns, Int32(columns), xp.baseAddress!, 1, 0,
+                                    op.baseAddress! + block.lowerBound, 1)
                     }
                 }
             }
