@@ -72,20 +72,26 @@ public final class NotesService: @unchecked Sendable {
     /// The current snapshot, refreshed first when the notes changed (and `recheck` seconds
     /// passed since the last look). The first call opens (or builds) the index.
     public func snapshot() throws -> IndexSnapshot {
+        try snapshot(answering: Optional<(IndexSnapshot) -> Void>.none).snapshot
+    }
+
+    /// `snapshot()`; when it opens the index for the first time, `answer` runs on it while the
+    /// notes are listed, and its value comes back (nil otherwise: the caller asks the snapshot).
+    private func snapshot<T>(answering answer: ((IndexSnapshot) throws -> T)?) throws -> (snapshot: IndexSnapshot, answer: T?) {
         let now = DispatchTime.now().uptimeNanoseconds
         state.lock()
         let found = current
         let due = found == nil || Double(now &- lastCheck) / 1e9 >= recheck
         state.unlock()
-        if let found, !due { return found }
+        if let found, !due { return (found, nil) }
         // Someone else is refreshing: answer from the snapshot there is (the first open waits).
         if let found {
-            guard refreshing.try() else { return found }
+            guard refreshing.try() else { return (found, nil) }
         } else {
             refreshing.lock()
         }
         defer { refreshing.unlock() }
-        return try refresh()
+        return try refresh(answering: answer)
     }
 
     /// Rebuilds the index whole (its data was found damaged: `problem`) and swaps it in.
@@ -97,13 +103,15 @@ public final class NotesService: @unchecked Sendable {
         var c = config ?? IndexConfig()
         if config == nil { overrides(&c) }
         let (index, _) = try store.build(config: c, previous: nil, warn: warn, progress: progress)
-        return swap(in: index)
+        return install(snapshot(of: index))
     }
 
     /// Runs `body` on a fresh snapshot; when the index data turns out damaged while it reads
-    /// and the notes folder is there, the index is rebuilt and `body` runs once more.
+    /// and the notes folder is there, the index is rebuilt and `body` runs once more. The first
+    /// call runs `body` while the notes are listed (see `IndexStore.open(answering:)`).
     public func reading<T>(_ body: (IndexSnapshot) throws -> T) throws -> T {
-        let snap = try snapshot()
+        let (snap, early) = try withoutActuallyEscaping(body) { try snapshot(answering: $0) }
+        if let early { return early }
         do {
             return try body(snap)
         } catch let problem as LoreError where problem.isCuredByRebuild && FileManager.default.fileExists(atPath: store.corpusPath) {
@@ -112,36 +120,46 @@ public final class NotesService: @unchecked Sendable {
     }
 
     /// Checks the notes and refreshes when needed; the caller holds `refreshing`.
-    private func refresh() throws -> IndexSnapshot {
+    private func refresh<T>(answering answer: ((IndexSnapshot) throws -> T)?) throws -> (snapshot: IndexSnapshot, answer: T?) {
         let start = DispatchTime.now().uptimeNanoseconds
         // The state may have moved while this caller waited for the lock.
         let previous = state.withLock { current }
         defer { state.withLock { lastCheck = start } }
         guard let previous else {
-            let opened = try store.open(overrides: overrides, warn: warn, progress: progress)
+            // The snapshot answered from is the one installed when that index is opened.
+            var early: IndexSnapshot?
+            let (opened, value) = try store.open(overrides: overrides, warn: warn, progress: progress,
+                                                 answering: answer.map { answer in { index in
+                let snap = self.snapshot(of: index)
+                early = snap
+                return try answer(snap)
+            } })
             if let report = opened.report { warn(report.summary) }
-            return swap(in: opened.index)
+            guard let early, early.index === opened.index else { return (install(snapshot(of: opened.index)), nil) }
+            return (install(early), value)
         }
-        guard FileManager.default.fileExists(atPath: store.corpusPath) else { return previous }
+        guard FileManager.default.fileExists(atPath: store.corpusPath) else { return (previous, nil) }
         let builder = IndexBuilder(corpus: store.corpusPath, config: previous.index.config,
                                    respectIgnores: store.respectIgnores)
-        guard try builder.isStale(previous.index) else { return previous }
+        guard try builder.isStale(previous.index) else { return (previous, nil) }
         warn("notes changed since the index was built: refreshing it")
         let (index, report) = try store.build(config: previous.index.config, previous: previous.index, warn: warn,
                                               progress: progress)
         warn(report.summary)
-        return swap(in: index)
+        return (install(snapshot(of: index)), nil)
     }
 
-    /// Makes `index` the current snapshot (with the synonyms read now) and returns it.
-    private func swap(in index: CorpusIndex) -> IndexSnapshot {
+    /// A snapshot of `index`, with the synonyms read now, one generation after the current one.
+    private func snapshot(of index: CorpusIndex) -> IndexSnapshot {
         let attributes = try? FileManager.default.attributesOfItem(atPath: store.indexPath + "/" + IndexFile.fileName)
         let synonyms = Synonyms.load(corpus: store.corpusPath)
-        return state.withLock {
-            let snap = IndexSnapshot(index: index, synonyms: synonyms, generation: (current?.generation ?? 0) + 1,
-                                     builtAt: attributes?[.modificationDate] as? Date)
-            current = snap
-            return snap
-        }
+        return IndexSnapshot(index: index, synonyms: synonyms, generation: (state.withLock { current?.generation } ?? 0) + 1,
+                             builtAt: attributes?[.modificationDate] as? Date)
+    }
+
+    /// Makes `snap` the current snapshot and returns it.
+    private func install(_ snap: IndexSnapshot) -> IndexSnapshot {
+        state.withLock { current = snap }
+        return snap
     }
 }
