@@ -32,6 +32,24 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(states, 3)
     }
 
+    /// Items are claimed as workers get free: a worker held up on its first item leaves the rest
+    /// to the others, and every item is still done once, its result in its place.
+    func testMapHandsItemsToTheFreeWorker() {
+        let lock = NSLock()
+        var byWorker = [Int: Int]()
+        var done = [Int](repeating: 0, count: 200)
+        let out = concurrentMap(200, workers: 2, state: { $0 }) { i, w -> Int in
+            // The first item of worker 0 is slow; the other worker should take most of the rest.
+            if i == 0 { Thread.sleep(forTimeInterval: 0.2) }
+            lock.withLock { byWorker[w, default: 0] += 1; done[i] += 1 }
+            return i + 1
+        }
+        XCTAssertEqual(out, Array(1...200))
+        XCTAssertEqual(done, [Int](repeating: 1, count: 200))
+        // A fixed split would give each worker 100; 16 runs a worker are claimed 6 items at a time.
+        XCTAssertGreaterThan(byWorker.values.max() ?? 0, 150, "\(byWorker)")
+    }
+
     /// Regions nest, and BLAS calls take one thread in the inner and outer ones and after.
     func testNestedRegionsKeepOneBLASThread() {
         let after = concurrentMap(2) { _ -> Int32 in

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Hands a value to concurrently running closures that write disjoint parts of it.
 struct UncheckedSendable<T>: @unchecked Sendable {
@@ -68,19 +69,35 @@ enum Parallel {
     }
 }
 
-/// `body(i, state)` for every i in 0..<count, on all cores, results in the order of i. Worker w
-/// takes i = w, w + workers, …, and makes its `state` (an embedder, a searcher) once.
+/// `body(i, state)` for every i in 0..<count, on all cores, results in the order of i. Each worker
+/// makes its `state` (an embedder, a searcher) once, then claims runs of consecutive i from a
+/// shared counter until none is left: a worker slowed by other work on its core (a thread reading
+/// an index, another process) takes fewer, instead of holding back the others at the end.
 func concurrentMap<State, T>(_ count: Int, workers: Int = Parallel.cores,
                              state: (Int) -> State, _ body: (Int, State) -> T) -> [T] {
     let workers = max(1, min(workers, count))
     let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
     results.initialize(repeating: nil)
     defer { _ = results.deinitialize(); results.deallocate() }
+    // About 16 runs a worker: few claims, and a tail short enough to share.
+    let run = max(1, count / (workers * 16))
+    let next = ClaimCounter()
     Parallel.run(count == 0 ? 0 : workers) { w in
         let s = state(w)
-        for i in stride(from: w, to: count, by: workers) { results[i] = body(i, s) }
+        while true {
+            let first = next.claim(run)
+            guard first < count else { break }
+            for i in first..<min(first + run, count) { results[i] = body(i, s) }
+        }
     }
     return results.map { $0! }
+}
+
+/// The next unclaimed item of a `concurrentMap`.
+private final class ClaimCounter: Sendable {
+    private let next = Atomic<Int>(0)
+    /// The first of the `n` items claimed.
+    func claim(_ n: Int) -> Int { next.add(n, ordering: .relaxed).oldValue }
 }
 
 /// `body(i)` for every i in 0..<count, on all cores, results in the order of i.
