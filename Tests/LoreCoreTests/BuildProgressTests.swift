@@ -55,4 +55,19 @@ final class BuildProgressTests: XCTestCase {
         _ = try store.open(progress: stages.callback)
         XCTAssertEqual(stages.take(), [])
     }
+
+    /// A build given a listing builds those notes and says its warnings, without listing again.
+    func testABuildUsesTheListingGiven() throws {
+        let t = folder()
+        var listed = try CorpusReader(root: t.corpus).listing()
+        XCTAssertEqual(listed.files.map(\.path), ["a.md", "b.md", "c/d.txt"])
+        XCTAssertEqual(listed.warnings, [])
+        listed.files.removeFirst()
+        listed.warnings = ["a line from the listing"]
+        var warnings: [String] = []
+        let (index, _) = try IndexBuilder(corpus: t.corpus, config: IndexConfig())
+            .build(previous: nil, listed: listed, warn: { warnings.append($0) })
+        XCTAssertEqual(index.files.map(\.path), ["b.md", "c/d.txt"])
+        XCTAssertEqual(warnings, ["a line from the listing"])
+    }
 }

@@ -33,6 +33,14 @@ public struct CorpusReader: Sendable {
     /// they apply.
     static let ignoreFiles = [".gitignore", ".loreignore"]
 
+    /// `listFiles`, with what it would have said kept beside the notes: a listing made once and
+    /// used by the freshness check and the build that may follow.
+    public func listing() throws -> NoteListing {
+        var warnings: [String] = []
+        let files = try listFiles { warnings.append($0) }
+        return NoteListing(files: files, warnings: warnings)
+    }
+
     /// The notes under the folder, sorted by path. Throws when the folder itself is missing or
     /// unreadable; a subfolder that cannot be read and a symbolic link that leads back into a
     /// folder being walked are passed to `warn` (one line naming them) and left out.
@@ -211,4 +219,10 @@ public struct CorpusReader: Sendable {
             data.append(contentsOf: chunk[0..<n])
         }
     }
+}
+
+/// The notes of a folder, sorted by path, and one line for each part of it left out.
+public struct NoteListing: Sendable {
+    public var files: [NoteFile]
+    public var warnings: [String]
 }

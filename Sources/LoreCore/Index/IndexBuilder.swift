@@ -54,14 +54,20 @@ public struct IndexBuilder: Sendable {
     }
 
     /// Builds the index, reusing what `previous` holds for notes that did not change (pass nil
-    /// for a full build). Throws when the folder is missing or yields no passage.
-    /// Each note that cannot be indexed is passed to `warn` with the reason, as it is met; the
-    /// stages of the work go to `progress`.
-    public func build(previous: CorpusIndex?, warn: (String) -> Void = { _ in },
+    /// for a full build), from the folder as `listed` (nil: list it now). Throws when the folder
+    /// is missing or yields no passage. Each note that cannot be indexed is passed to `warn` with
+    /// the reason, as it is met; the stages of the work go to `progress`.
+    public func build(previous: CorpusIndex?, listed: NoteListing? = nil, warn: (String) -> Void = { _ in },
                       progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
         let start = DispatchTime.now()
         var report = BuildReport()
-        let files = try corpus.listFiles(warn: warn)
+        let files: [NoteFile]
+        if let listed {
+            listed.warnings.forEach(warn)
+            files = listed.files
+        } else {
+            files = try corpus.listFiles(warn: warn)
+        }
         guard !files.isEmpty else {
             throw LoreError.noNotes(folder: corpus.root.path)
         }

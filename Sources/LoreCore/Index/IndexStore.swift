@@ -73,7 +73,7 @@ public struct IndexStore {
         // listing takes about 95 ms, the reading 30 and a question 20).
         let notesThere = corpusExists
         let (listing, (read, early)) = Parallel.alongside({
-            notesThere ? Result { try CorpusReader(root: corpusPath, respectIgnores: respectIgnores).listFiles() } : nil
+            notesThere ? Result { try CorpusReader(root: corpusPath, respectIgnores: respectIgnores).listing() } : nil
         }) { () -> (Result<(CorpusIndex?, LoreError?), any Error>, T?) in
             let read = Result { try readExisting() }
             guard let answer, case .success((let existing?, _)) = read else { return (read, nil) }
@@ -91,7 +91,7 @@ public struct IndexStore {
                 return (Opened(index: existing, reason: nil, report: nil), early)
             }
             let builder = IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores)
-            if config == existing.config, try !builder.isStale(existing, listed: listing?.get()) {
+            if config == existing.config, try !builder.isStale(existing, listed: listing?.get().files) {
                 return (Opened(index: existing, reason: nil, report: nil), early)
             }
         }
@@ -108,7 +108,9 @@ public struct IndexStore {
         try IndexFile.makeFolder(indexPath)
         warn(reason)
         do {
-            let (index, report) = try build(config: config, previous: existing, warn: warn, progress: progress)
+            // The listing made above serves the build (one that failed is made again, to throw).
+            let (index, report) = try build(config: config, previous: existing, listed: try? listing?.get(), warn: warn,
+                                            progress: progress)
             return (Opened(index: index, reason: reason, report: report), nil)
         } catch let error as LoreError where error.isWriteProblem && existing != nil && problem == nil {
             // A full disk or a folder that cannot be written leaves the last commit intact:
@@ -133,15 +135,15 @@ public struct IndexStore {
         }
     }
 
-    /// Builds (or, given `previous`, refreshes) the index and writes it atomically under the lock.
-    /// Its stages go to `progress` (see `BuildStage`).
-    public func build(config: IndexConfig, previous: CorpusIndex?, warn: (String) -> Void = { _ in },
-                      progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
+    /// Builds (or, given `previous`, refreshes) the index from the notes as `listed` (nil: list
+    /// them now) and writes it atomically under the lock. Its stages go to `progress` (see `BuildStage`).
+    public func build(config: IndexConfig, previous: CorpusIndex?, listed: NoteListing? = nil,
+                      warn: (String) -> Void = { _ in }, progress: BuildProgress? = nil) throws -> (CorpusIndex, BuildReport) {
         try IndexFile.makeFolder(indexPath)
         return try withLock(warn: warn) {
             let start = DispatchTime.now().uptimeNanoseconds
             var (index, report) = try IndexBuilder(corpus: corpusPath, config: config, respectIgnores: respectIgnores)
-                .build(previous: previous, warn: warn, progress: progress)
+                .build(previous: previous, listed: listed, warn: warn, progress: progress)
             progress?(.writing)
             // Files left by a writer killed before its commit are removed by this commit.
             index = try IndexFile.write(index, to: indexPath)
