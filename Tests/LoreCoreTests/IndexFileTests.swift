@@ -136,6 +136,39 @@ final class IndexFileTests: XCTestCase {
         try IndexFile.read(from: t.index).checkAll()
     }
 
+    /// A passage record is checked when its passage is first read, not when the index opens: one
+    /// pointing at a source the segment lacks opens, reads every other passage, and is reported
+    /// (never a crash, never a wrong source) when its own passage is asked for.
+    func testADamagedRecordIsReportedWhenItsPassageIsRead() throws {
+        let (t, index) = try sampleIndex()
+        let written = try IndexFile.write(index, to: t.index)
+        let segmentPath = t.index + "/" + written.segments[0].name
+        var data = try Data(contentsOf: URL(fileURLWithPath: segmentPath))
+        var reader = ByteReader(data, range: 0..<data.count)
+        _ = try reader.bytes(16)
+        let count = Int(try reader.u32())
+        _ = try reader.bytes(12)
+        var records: Int?
+        for _ in 0..<count {
+            let tag = String(decoding: try reader.bytes(4), as: UTF8.self)
+            _ = try reader.u32()
+            let offset = Int(try reader.u64())
+            _ = try reader.bytes(16)
+            if tag == "PREC" { records = offset }
+        }
+        // Record 1's source (its last four bytes) set past the sources.
+        let source = try XCTUnwrap(records) + 32 + 28
+        data.replaceSubrange(source..<(source + 4), with: [0xFF, 0xFF, 0xFF, 0x7F])
+        try data.write(to: URL(fileURLWithPath: segmentPath))
+        let damaged = try IndexFile.read(from: t.index)
+        XCTAssertEqual(try damaged.passage(0).text, try index.passage(0).text)
+        XCTAssertEqual(try damaged.passage(2).text, try index.passage(2).text)
+        XCTAssertThrowsError(try damaged.passage(1)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.hasPrefix("index \(segmentPath) is damaged (record of passage 1 is inconsistent)"), message)
+        }
+    }
+
     func testOtherFormatVersionIsReported() throws {
         let m = try damage { $0[8] = 99 }
         XCTAssertTrue(m.contains("format version 99"), m)

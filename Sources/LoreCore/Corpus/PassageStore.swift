@@ -91,6 +91,15 @@ public struct PassageStore: Sendable {
         return String(decoding: blob[start..<(start + Int(r.tagsLength))], as: UTF8.self).split(separator: " ").map(String.init)
     }
 
+    /// Whether record i points inside the blob and at a known source: an opened index checks
+    /// this before it reads the passage (its records are checked on first use, not when opened).
+    func isConsistent(_ i: Int) -> Bool {
+        let r = records[i]
+        return r.offset <= UInt64(blob.count)
+            && Int(r.offset) + Int(r.titleLength) + Int(r.textLength) + Int(r.tagsLength) <= blob.count
+            && Int(r.source) < sources.count
+    }
+
     /// The bytes of passage i (title, text, tags) in the blob.
     func byteRange(_ i: Int) -> Range<Int> {
         let r = records[i]
