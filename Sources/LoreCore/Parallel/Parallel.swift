@@ -70,9 +70,11 @@ enum Parallel {
 }
 
 /// `body(i, state)` for every i in 0..<count, on all cores, results in the order of i. Each worker
-/// makes its `state` (an embedder, a searcher) once, then claims runs of consecutive i from a
-/// shared counter until none is left: a worker slowed by other work on its core (a thread reading
-/// an index, another process) takes fewer, instead of holding back the others at the end.
+/// makes its `state` (an embedder, a searcher) once, takes its own first run of consecutive i
+/// (worker w the w-th), then claims further runs from a shared counter until none is left: a
+/// worker slowed by other work on its core (a thread reading an index, another process) takes
+/// fewer, instead of holding back the others at the end, while a worker that starts first
+/// cannot take the first runs of the others (with as many items as workers, each does its own).
 func concurrentMap<State, T>(_ count: Int, workers: Int = Parallel.cores,
                              state: (Int) -> State, _ body: (Int, State) -> T) -> [T] {
     let workers = max(1, min(workers, count))
@@ -81,13 +83,13 @@ func concurrentMap<State, T>(_ count: Int, workers: Int = Parallel.cores,
     defer { _ = results.deinitialize(); results.deallocate() }
     // About 16 runs a worker: few claims, and a tail short enough to share.
     let run = max(1, count / (workers * 16))
-    let next = ClaimCounter()
+    let next = ClaimCounter(first: workers * run)
     Parallel.run(count == 0 ? 0 : workers) { w in
         let s = state(w)
-        while true {
-            let first = next.claim(run)
-            guard first < count else { break }
+        var first = w * run
+        while first < count {
             for i in first..<min(first + run, count) { results[i] = body(i, s) }
+            first = next.claim(run)
         }
     }
     return results.map { $0! }
@@ -95,7 +97,8 @@ func concurrentMap<State, T>(_ count: Int, workers: Int = Parallel.cores,
 
 /// The next unclaimed item of a `concurrentMap`.
 private final class ClaimCounter: Sendable {
-    private let next = Atomic<Int>(0)
+    private let next: Atomic<Int>
+    init(first: Int) { next = Atomic(first) }
     /// The first of the `n` items claimed.
     func claim(_ n: Int) -> Int { next.add(n, ordering: .relaxed).oldValue }
 }
