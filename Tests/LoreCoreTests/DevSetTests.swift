@@ -10,33 +10,13 @@ final class DevSetTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/devset").path
 
-    struct Question { var kind: String, text: String, note: String, section: String }
-
-    static func questions() throws -> [Question] {
-        let tsv = try String(contentsOfFile: root + "/questions.tsv", encoding: .utf8)
-        return tsv.split(separator: "\n").dropFirst().map { line in
-            let f = line.split(separator: "\t").map(String.init)
-            let target = f[2].split(separator: "#", maxSplits: 1).map(String.init)
-            return Question(kind: f[0], text: f[1], note: String(target[0].dropFirst("notes/".count)), section: target[1])
-        }
+    static func questions() throws -> [QuestionSet.Question] {
+        try QuestionSet.read(root + "/questions.tsv", notesFolder: "notes/")
     }
 
     func testQuestionsFindTheirNotesInTheTop3() throws {
         let (index, _) = try IndexBuilder(corpus: Self.root + "/notes", config: IndexConfig()).build(previous: nil)
-        let searcher = Searcher(index: index)
-        var found: [String: (notes: Int, sections: Int, total: Int)] = [:]
-        for q in try Self.questions() {
-            let results = try searcher.search(q.text, k: 3)
-            let inNote = results.filter { $0.passage.source == q.note }
-            var tally = found[q.kind, default: (0, 0, 0)]
-            tally.total += 1
-            if !inNote.isEmpty { tally.notes += 1 }
-            if inNote.contains(where: { $0.passage.title.components(separatedBy: " › ").last == q.section }) { tally.sections += 1 }
-            found[q.kind] = tally
-        }
-        for (kind, t) in found.sorted(by: { $0.key < $1.key }) {
-            print("devset \(kind): \(t.notes)/\(t.total) notes and \(t.sections)/\(t.total) sections in the top 3")
-        }
+        let found = try QuestionSet.tally(Self.questions(), searcher: Searcher(index: index), label: "devset")
         XCTAssertEqual(found["keyword"]?.total, 29)
         XCTAssertEqual(found["paraphrase"]?.total, 35)
         XCTAssertGreaterThanOrEqual(found["keyword"]?.notes ?? 0, 28)
@@ -71,24 +51,10 @@ final class DevSetTests: XCTestCase {
 final class BlindQuestionsTests: XCTestCase {
     func testBlindQuestionsFindTheirNotesInTheTop3() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let tsv = try String(contentsOf: root.appendingPathComponent("Tests/Fixtures/corpus-blind-questions.tsv"), encoding: .utf8)
+        let questions = try QuestionSet.read(root.appendingPathComponent("Tests/Fixtures/corpus-blind-questions.tsv").path,
+                                             notesFolder: "corpus/")
         let (index, _) = try IndexBuilder(corpus: root.appendingPathComponent("corpus").path, config: IndexConfig()).build(previous: nil)
-        let searcher = Searcher(index: index)
-        var found: [String: (notes: Int, sections: Int, total: Int)] = [:]
-        for line in tsv.split(separator: "\n").dropFirst() {
-            let f = line.split(separator: "\t").map(String.init)
-            let target = f[2].split(separator: "#", maxSplits: 1).map(String.init)
-            let note = String(target[0].dropFirst("corpus/".count))
-            let results = try searcher.search(f[1], k: 3).filter { $0.passage.source == note }
-            var tally = found[f[0], default: (0, 0, 0)]
-            tally.total += 1
-            if !results.isEmpty { tally.notes += 1 }
-            if results.contains(where: { $0.passage.title.components(separatedBy: " › ").last == target.last }) { tally.sections += 1 }
-            found[f[0]] = tally
-        }
-        for (kind, t) in found.sorted(by: { $0.key < $1.key }) {
-            print("blind \(kind): \(t.notes)/\(t.total) notes and \(t.sections)/\(t.total) sections in the top 3")
-        }
+        let found = try QuestionSet.tally(questions, searcher: Searcher(index: index), label: "blind")
         XCTAssertEqual(found["keyword"]?.total, 20)
         XCTAssertEqual(found["paraphrase"]?.total, 40)
         XCTAssertGreaterThanOrEqual(found["keyword"]?.notes ?? 0, 19)
@@ -97,6 +63,41 @@ final class BlindQuestionsTests: XCTestCase {
                                     Searcher.related == nil ? "WordNet (Debian's wordnet-base) is not installed" : "")
         XCTAssertGreaterThanOrEqual(found["keyword"]?.sections ?? 0, 13)
         XCTAssertGreaterThanOrEqual(found["paraphrase"]?.sections ?? 0, 19)
+    }
+}
+
+/// A question set over a notes folder: each question's kind, and the note and section that
+/// answer it (a TSV of kind, question, `folder/note.md#Section`, under a header line).
+enum QuestionSet {
+    struct Question { var kind: String, text: String, note: String, section: String }
+
+    /// The questions of `path`; `notesFolder` is the prefix of each answer's path that the
+    /// index's sources lack.
+    static func read(_ path: String, notesFolder: String) throws -> [Question] {
+        let tsv = try String(contentsOfFile: path, encoding: .utf8)
+        return tsv.split(separator: "\n").dropFirst().map { line in
+            let f = line.split(separator: "\t").map(String.init)
+            let target = f[2].split(separator: "#", maxSplits: 1).map(String.init)
+            return Question(kind: f[0], text: f[1], note: String(target[0].dropFirst(notesFolder.count)), section: target[1])
+        }
+    }
+
+    /// By kind: the questions whose note, and whose section, is in the top 3; printed with `label`.
+    static func tally(_ questions: [Question], searcher: Searcher, label: String) throws
+        -> [String: (notes: Int, sections: Int, total: Int)] {
+        var found: [String: (notes: Int, sections: Int, total: Int)] = [:]
+        for q in questions {
+            let inNote = try searcher.search(q.text, k: 3).filter { $0.passage.source == q.note }
+            var tally = found[q.kind, default: (0, 0, 0)]
+            tally.total += 1
+            if !inNote.isEmpty { tally.notes += 1 }
+            if inNote.contains(where: { $0.passage.title.components(separatedBy: " › ").last == q.section }) { tally.sections += 1 }
+            found[q.kind] = tally
+        }
+        for (kind, t) in found.sorted(by: { $0.key < $1.key }) {
+            print("\(label) \(kind): \(t.notes)/\(t.total) notes and \(t.sections)/\(t.total) sections in the top 3")
+        }
+        return found
     }
 }
 
