@@ -280,11 +280,11 @@ public final class Segment: @unchecked Sendable {
     /// vector; the per-unit checksums themselves need no check of their own, since a damaged one
     /// fails its unit's check, which is reported as damage. At 1M passages opening then checks 4.7
     /// MB of the segment instead of 46.6.
-    static let smallSections = ["SHDR", "PSRC", "PDIM", "POFF"]
+    static let sectionsCheckedAtOpen = ["SHDR", "PSRC", "PDIM", "POFF"]
 
     /// The segment of the opened file `f`, named `name` in its folder.
     static func open(_ f: SectionFile, name: String, dimensions: Int) throws -> Segment {
-        try f.verify(smallSections)
+        try f.verify(sectionsCheckedAtOpen)
         let damaged = { (why: String) in LoreError.indexDamaged(file: f.path, problem: why) }
         var head = try f.reader("SHDR")
         let n = try head.int(), rank = try head.int()
