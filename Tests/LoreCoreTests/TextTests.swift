@@ -15,8 +15,26 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(words("cross-functional self-evolution"), ["cross", "functional", "self", "evolution"])
     }
 
-    func testUnicodeCaseFoldingAndApostrophes() {
-        XCTAssertEqual(words("Krishna’s NAÏVE Überblick déjà-vu"), ["krishna's", "naïve", "überblick", "déjà", "vu"])
+    func testUnicodeCaseFoldingDiacriticsAndApostrophes() {
+        XCTAssertEqual(words("Krishna’s NAÏVE Überblick déjà-vu"), ["krishna's", "naive", "uberblick", "deja", "vu"])
+        XCTAssertEqual(words("Café Zürich STRASSE Straße Ærø Łódź Œuvre Ångström"),
+                       ["cafe", "zurich", "strasse", "strasse", "aero", "lodz", "oeuvre", "angstrom"])
+    }
+
+    func testDecomposedAccentsFoldToo() {
+        // "café" and "Zürich" written with combining accents (as some systems store text).
+        XCTAssertEqual(words("cafe\u{301} Zu\u{308}rich"), ["cafe", "zurich"])
+    }
+
+    func testOtherScriptsKeepTheirMarks() {
+        // Devanagari's vowel signs and Greek's accents are part of their words.
+        XCTAssertEqual(words("हिंदी Ελληνικά Москва"), ["हिंदी", "ελληνικά", "москва"])
+    }
+
+    func testFoldingCanBeOff() {
+        XCTAssertEqual(Tokenizer(foldsDiacritics: false).tokens("Café Zürich").map(\.text), ["café", "zürich"])
+        XCTAssertEqual(Analyzer(foldsDiacritics: false).terms("naïve résumés"), ["naïv", "résumé"])
+        XCTAssertEqual(Analyzer().terms("naïve résumés"), ["naiv", "resum"])
     }
 
     func testRangesAreUTF8OffsetsIntoTheText() {

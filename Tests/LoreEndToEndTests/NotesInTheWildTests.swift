@@ -151,6 +151,21 @@ final class NotesInTheWildTests: XCTestCase {
                                                    text: "The quokka tail.\n- a list item\n---\n\n---\n\nThe ibex horn.")])
     }
 
+    // MARK: Accents
+
+    func testAWordTypedWithoutItsAccentsFindsIt() throws {
+        let s = Scratch()
+        s.write("notes/trip.md", "# Trip\n\nA naïve résumé review at the café in Zürich.\n")
+        // The same words written with combining accents, as some systems store them.
+        s.write("notes/decomposed.md", "# Later\n\nBack at the cafe\u{301} in Zu\u{308}rich.\n")
+        s.write("notes/other.md", "# Other\n\nPlain words about the weather.\n")
+        assertIndexed(try index(s), added: 3, passages: 3, stderr: "")
+        XCTAssertEqual(try hits("cafe", s).map(\.source).sorted(), ["decomposed.md", "trip.md"])
+        XCTAssertEqual(try hits("Zürich", s).map(\.source).sorted(), ["decomposed.md", "trip.md"])
+        XCTAssertEqual(try hits("resume", s).map(\.source), ["trip.md"])
+        XCTAssertEqual(try hits("NAIVE", s).map(\.source), ["trip.md"])
+    }
+
     // MARK: Folders
 
     func testSymlinkLoopsAreSkippedWithAWarning() throws {

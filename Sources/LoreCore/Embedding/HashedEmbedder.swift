@@ -3,7 +3,7 @@
 /// `LexicalModel`, because idf depends on the whole collection. Not thread-safe: one per thread.
 public final class HashedEmbedder {
     public let config: IndexConfig
-    private let analyzer = Analyzer()
+    private let analyzer: Analyzer
     /// The current text's (dimension, signed weight) occurrences, merged by `drain`.
     private var pending: [(UInt32, Float)] = []
     /// The token cache (nil only while a text is being read).
@@ -11,6 +11,7 @@ public final class HashedEmbedder {
 
     public init(config: IndexConfig) {
         self.config = config
+        analyzer = Analyzer(foldsDiacritics: config.foldDiacritics)
     }
 
     /// Dimension and sign of a term.

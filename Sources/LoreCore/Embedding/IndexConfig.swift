@@ -16,6 +16,9 @@ public struct IndexConfig: Codable, Equatable, Sendable {
     public var titleBoost: Float = 2
     /// Sections longer than this many words are cut between paragraphs.
     public var maxPassageWords: Int = 220
+    /// Latin letters lose their diacritics (`Tokenizer`): `cafe` finds `café`. (Indexes of
+    /// format 7 and older, written before this setting, did not fold; they are rebuilt.)
+    public var foldDiacritics: Bool = true
     /// Lexical weighting (BM25); see `LexicalModel`.
     public var weighting: Weighting = Weighting()
     /// Latent semantic layer; see `LatentModel`.

@@ -40,7 +40,7 @@ extension NotesService {
             }
             let took = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             // The searcher goes back to the pool: the caller highlights with an analyzer of its own.
-            return Found(results: results, analyzer: Analyzer(), took: took, generation: snap.generation)
+            return Found(results: results, analyzer: Analyzer(foldsDiacritics: snap.index.config.foldDiacritics), took: took, generation: snap.generation)
         } }
     }
 

@@ -4,11 +4,14 @@
 /// figure without its currency sign are added too, so `gpt` and `15k` also find them.
 /// Not thread-safe (it owns a stemmer): give each thread its own.
 public final class Analyzer {
-    let tokenizer = Tokenizer()
+    let tokenizer: Tokenizer
     private let stemmer = Stemmer()
     private let stopWords: Set<String>
 
-    public init(stopWords: Set<String> = StopWords.english) {
+    /// `foldsDiacritics`: whether Latin letters lose their diacritics (`Tokenizer`), as the
+    /// index that the terms are for was built (`IndexConfig.foldDiacritics`).
+    public init(foldsDiacritics: Bool = true, stopWords: Set<String> = StopWords.english) {
+        tokenizer = Tokenizer(foldsDiacritics: foldsDiacritics)
         self.stopWords = stopWords
     }
 

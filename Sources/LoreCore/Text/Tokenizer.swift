@@ -1,10 +1,14 @@
+import Foundation
+
 /// Splits text into lower-cased words and figures, Unicode-aware, working on UTF-8 bytes.
 ///
 /// A token is a run of letters and digits. Figures stay whole: a `.` `,` or `/` between two
 /// digits joins (`99.9`, `4.5/5.0`; a thousands comma is dropped, so `1,000` is `1000`), a `-`
 /// joins when a digit stands on either side (`gpt-4`, `3.5-turbo`), a currency sign before a digit
 /// is kept (`$2m`), and an apostrophe between letters joins (`krishna's`). ASCII text takes a
-/// byte-only path; other scripts are decoded and case-folded with Unicode's rules.
+/// byte-only path; other scripts are decoded and case-folded with Unicode's rules, and Latin
+/// letters lose their diacritics (`Café` is `cafe`, `Zürich` `zurich`, `Straße` `strasse`) unless
+/// `foldsDiacritics` is off, so that a word typed without its accents finds the word written with them.
 public struct Tokenizer: Sendable {
     /// One token: its lower-cased text and where it stands, as UTF-8 byte offsets into the text.
     public struct Token: Equatable, Sendable {
@@ -12,7 +16,12 @@ public struct Tokenizer: Sendable {
         public var range: Range<Int>
     }
 
-    public init() {}
+    /// Whether Latin letters lose their diacritics (an index's `IndexConfig.foldDiacritics`).
+    public let foldsDiacritics: Bool
+
+    public init(foldsDiacritics: Bool = true) {
+        self.foldsDiacritics = foldsDiacritics
+    }
 
     /// The tokens of `text`, in order.
     public func tokens(_ text: String) -> [Token] {
@@ -30,11 +39,11 @@ public struct Tokenizer: Sendable {
         text.withUTF8 { utf8 in
             var scratch = [UInt8]()
             scratch.reserveCapacity(64)
-            Self.scan(utf8, scratch: &scratch, body)
+            Self.scan(utf8, scratch: &scratch, folding: foldsDiacritics, body)
         }
     }
 
-    private static func scan(_ s: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
+    private static func scan(_ s: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8], folding: Bool,
                              _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) {
         let n = s.count
         var i = 0
@@ -76,6 +85,7 @@ public struct Tokenizer: Sendable {
                 scratch.withUnsafeBufferPointer { body($0, start..<i) }
             } else {
                 var lowered = String(decoding: scratch, as: UTF8.self).lowercased()
+                if folding { lowered = foldLatin(lowered) }
                 lowered.withUTF8 { body($0, start..<i) }
             }
         }
@@ -84,6 +94,41 @@ public struct Tokenizer: Sendable {
     @inline(__always) private static func append(_ s: UnsafeBufferPointer<UInt8>, _ i: Int, _ w: Int, to out: inout [UInt8]) {
         if w == 1 { out.append(s[i]) } else { for j in i..<(i + w) { out.append(s[j]) } }
     }
+
+    /// `word` with the diacritics of its Latin letters taken off: a letter of the Latin blocks is
+    /// decomposed and keeps its base letter (`é` → `e`), a combining accent after a Latin letter
+    /// goes (text written decomposed), and the letters that do not decompose are spelled as their
+    /// plain equivalents (`ß` → `ss`, `æ` → `ae`, `ø` → `o`). Other scripts are left as they are:
+    /// their combining marks (Devanagari's vowel signs, Hebrew's points) are part of the word.
+    static func foldLatin(_ word: String) -> String {
+        var out = String.UnicodeScalarView()
+        var afterLatin = false
+        for c in word.unicodeScalars {
+            if (0x300...0x36F).contains(c.value) {
+                if !afterLatin { out.append(c) }
+                continue
+            }
+            if let plain = plainLatin[c] {
+                out.append(contentsOf: plain.unicodeScalars)
+                afterLatin = true
+            } else if (0xC0...0x24F).contains(c.value) || (0x1E00...0x1EFF).contains(c.value) {
+                for d in String(c).decomposedStringWithCanonicalMapping.unicodeScalars where !(0x300...0x36F).contains(d.value) {
+                    out.append(d)
+                }
+                afterLatin = true
+            } else {
+                out.append(c)
+                afterLatin = c.isASCII
+            }
+        }
+        return String(out)
+    }
+
+    /// Latin letters without a canonical decomposition, and their plain spellings (lower case:
+    /// they are looked up after case folding).
+    static let plainLatin: [Unicode.Scalar: String] = [
+        "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
+    ]
 
     /// The scalar at byte `i` and its width in bytes (valid UTF-8 is guaranteed by `String`).
     @inline(__always) static func decode(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Unicode.Scalar, Int) {
