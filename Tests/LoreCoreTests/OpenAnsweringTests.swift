@@ -12,6 +12,15 @@ final class OpenAnsweringTests: XCTestCase {
         return t
     }
 
+    /// Two notes, their store, and its index built (the folder is removed when the
+    /// `TemporaryCorpus` goes, so a test keeps it to its end).
+    private func built() throws -> (TemporaryCorpus, IndexStore) {
+        let t = folder()
+        let store = IndexStore(corpus: t.corpus, index: t.index)
+        _ = try store.open()
+        return (t, store)
+    }
+
     /// The passages the answer saw, and the index it saw them in.
     private func open(_ store: IndexStore, overrides: @escaping (inout IndexConfig) -> Void = { _ in },
                       answer: @escaping (CorpusIndex) throws -> Int = { $0.passageCount })
@@ -39,9 +48,7 @@ final class OpenAnsweringTests: XCTestCase {
     }
 
     func testAnAnswerFromAStaleIndexIsDropped() throws {
-        let t = folder()
-        let store = IndexStore(corpus: t.corpus, index: t.index)
-        _ = try store.open()
+        let (t, store) = try built()
         t.write("c.md", "# Narwhal\n\nNarwhals have a tusk.\n")
         let r = try open(store)
         XCTAssertEqual(r.opened.reason, "notes changed since the index was built: refreshing it")
@@ -52,29 +59,25 @@ final class OpenAnsweringTests: XCTestCase {
     }
 
     func testNoAnswerWhenTheSettingsChange() throws {
-        let t = folder()
-        let store = IndexStore(corpus: t.corpus, index: t.index)
-        _ = try store.open()
+        let (t, store) = try built()
         let r = try open(store, overrides: { $0.titleBoost = 3 })
         XCTAssertEqual(r.opened.reason, "settings changed: rebuilding the index")
         XCTAssertNil(r.seen)
         XCTAssertNil(r.answer)
+        withExtendedLifetime(t) {}
     }
 
     func testAnAnswerThatThrowsComesBackAsNothing() throws {
-        let t = folder()
-        let store = IndexStore(corpus: t.corpus, index: t.index)
-        _ = try store.open()
+        let (t, store) = try built()
         let r = try open(store, answer: { _ in throw LoreError.indexDamaged(file: "x", problem: "test") })
         XCTAssertNil(r.opened.reason)
         XCTAssertNotNil(r.seen)
         XCTAssertNil(r.answer)
+        withExtendedLifetime(t) {}
     }
 
     func testAnswersFromTheIndexWhenTheNotesFolderIsGone() throws {
-        let t = folder()
-        let store = IndexStore(corpus: t.corpus, index: t.index)
-        _ = try store.open()
+        let (t, store) = try built()
         try FileManager.default.removeItem(atPath: t.corpus)
         var warnings: [String] = []
         let (opened, value) = try store.open(warn: { warnings.append($0) }, answering: { $0.passageCount })
