@@ -19,6 +19,7 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(words("Krishna’s NAÏVE Überblick déjà-vu"), ["krishna's", "naive", "uberblick", "deja", "vu"])
         XCTAssertEqual(words("Café Zürich STRASSE Straße Ærø Łódź Œuvre Ångström"),
                        ["cafe", "zurich", "strasse", "strasse", "aero", "lodz", "oeuvre", "angstrom"])
+        XCTAssertEqual(words("Tiếng Việt İstanbul ǂ"), ["tieng", "viet", "istanbul", "ǂ"])
     }
 
     func testDecomposedAccentsFoldToo() {

@@ -39,11 +39,12 @@ public struct Tokenizer: Sendable {
         text.withUTF8 { utf8 in
             var scratch = [UInt8]()
             scratch.reserveCapacity(64)
-            Self.scan(utf8, scratch: &scratch, folding: foldsDiacritics, body)
+            var folded = [UInt8]()
+            Self.scan(utf8, scratch: &scratch, folded: &folded, folding: foldsDiacritics, body)
         }
     }
 
-    private static func scan(_ s: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8], folding: Bool,
+    private static func scan(_ s: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8], folded: inout [UInt8], folding: Bool,
                              _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) {
         let n = s.count
         var i = 0
@@ -85,8 +86,12 @@ public struct Tokenizer: Sendable {
                 scratch.withUnsafeBufferPointer { body($0, start..<i) }
             } else {
                 var lowered = String(decoding: scratch, as: UTF8.self).lowercased()
-                if folding { lowered = foldLatin(lowered) }
-                lowered.withUTF8 { body($0, start..<i) }
+                if folding {
+                    foldLatin(lowered, into: &folded)
+                    folded.withUnsafeBufferPointer { body($0, start..<i) }
+                } else {
+                    lowered.withUTF8 { body($0, start..<i) }
+                }
             }
         }
     }
@@ -95,40 +100,58 @@ public struct Tokenizer: Sendable {
         if w == 1 { out.append(s[i]) } else { for j in i..<(i + w) { out.append(s[j]) } }
     }
 
-    /// `word` with the diacritics of its Latin letters taken off: a letter of the Latin blocks is
-    /// decomposed and keeps its base letter (`é` → `e`), a combining accent after a Latin letter
-    /// goes (text written decomposed), and the letters that do not decompose are spelled as their
-    /// plain equivalents (`ß` → `ss`, `æ` → `ae`, `ø` → `o`). Other scripts are left as they are:
-    /// their combining marks (Devanagari's vowel signs, Hebrew's points) are part of the word.
-    static func foldLatin(_ word: String) -> String {
-        var out = String.UnicodeScalarView()
+    /// The UTF-8 bytes of `word` (case-folded already) with the diacritics of its Latin letters
+    /// taken off, into `out`: a letter of the Latin blocks keeps its base letter (`é` → `e`), a
+    /// combining accent after a Latin letter goes (text written decomposed), and the letters that
+    /// do not decompose are spelled as their plain equivalents (`ß` → `ss`, `æ` → `ae`, `ø` → `o`).
+    /// Other scripts are left as they are: their combining marks (Devanagari's vowel signs,
+    /// Hebrew's points) are part of the word.
+    static func foldLatin(_ word: String, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         var afterLatin = false
         for c in word.unicodeScalars {
-            if (0x300...0x36F).contains(c.value) {
-                if !afterLatin { out.append(c) }
+            let v = c.value
+            if v < 0x80 {
+                out.append(UInt8(v))
+                afterLatin = true
                 continue
             }
-            if let plain = plainLatin[c] {
-                out.append(contentsOf: plain.unicodeScalars)
-                afterLatin = true
-            } else if (0xC0...0x24F).contains(c.value) || (0x1E00...0x1EFF).contains(c.value) {
-                for d in String(c).decomposedStringWithCanonicalMapping.unicodeScalars where !(0x300...0x36F).contains(d.value) {
-                    out.append(d)
-                }
+            if (0x300...0x36F).contains(v) && afterLatin { continue }
+            if let plain = latinFold(v) {
+                out.append(contentsOf: plain.utf8)
                 afterLatin = true
             } else {
-                out.append(c)
-                afterLatin = c.isASCII
+                out.append(contentsOf: String(c).utf8)
+                afterLatin = false
             }
         }
-        return String(out)
     }
 
-    /// Latin letters without a canonical decomposition, and their plain spellings (lower case:
-    /// they are looked up after case folding).
-    static let plainLatin: [Unicode.Scalar: String] = [
-        "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
-    ]
+    /// The plain spelling of Latin letter `v` (Latin-1 Supplement, Extended-A and -B, Extended
+    /// Additional), or nil when it has none (not a Latin letter, or a letter that stays).
+    @inline(__always) static func latinFold(_ v: UInt32) -> String? {
+        if (0xC0...0x24F).contains(v) { return latinFolds[Int(v - 0xC0)] }
+        if (0x1E00...0x1EFF).contains(v) { return latinFolds[Int(v - 0x1E00) + 0x190] }
+        return nil
+    }
+
+    /// The table of `latinFold`, made once: each letter decomposed (Unicode's canonical
+    /// decomposition) and its marks dropped when its base is a plain letter, else the spellings
+    /// of the letters that do not decompose.
+    static let latinFolds: [String?] = {
+        let plain: [Unicode.Scalar: String] = [
+            "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
+        ]
+        let scalars = Array(0xC0...0x24F) + Array(0x1E00...0x1EFF)
+        return scalars.map { v -> String? in
+            guard let c = Unicode.Scalar(UInt32(v)) else { return nil }
+            if let p = plain[c] { return p }
+            let base = String(c).decomposedStringWithCanonicalMapping.unicodeScalars.filter { !(0x300...0x36F).contains($0.value) }
+            guard let first = base.first, base.count == 1 else { return nil }
+            if let p = plain[first] { return p }
+            return first.isASCII ? String(first) : nil
+        }
+    }()
 
     /// The scalar at byte `i` and its width in bytes (valid UTF-8 is guaranteed by `String`).
     @inline(__always) static func decode(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Unicode.Scalar, Int) {
