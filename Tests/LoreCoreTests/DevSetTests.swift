@@ -64,6 +64,22 @@ final class BlindQuestionsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(found["keyword"]?.sections ?? 0, 13)
         XCTAssertGreaterThanOrEqual(found["paraphrase"]?.sections ?? 0, 19)
     }
+
+    /// The same questions, each with two neighbouring letters of its longest word swapped
+    /// ("buidling"): the corrections of words WordNet does not know bring back what the typo lost.
+    func testBlindQuestionsWithATypoInTheirLongestWord() throws {
+        guard Searcher.related != nil else { throw XCTSkip("WordNet (Debian's wordnet-base) is not installed") }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var questions = try QuestionSet.read(root.appendingPathComponent("Tests/Fixtures/corpus-blind-questions.tsv").path,
+                                             notesFolder: "corpus/")
+        for i in questions.indices { questions[i].text = QuestionSet.withTypo(questions[i].text) }
+        XCTAssertEqual(questions[0].text, "How did Krishna lead the 6-person team buidling the RAG system?")
+        let (index, _) = try IndexBuilder(corpus: root.appendingPathComponent("corpus").path, config: IndexConfig()).build(previous: nil)
+        let found = try QuestionSet.tally(questions, searcher: Searcher(index: index), label: "blind with typos")
+        XCTAssertGreaterThanOrEqual(found["keyword"]?.notes ?? 0, 19)
+        // Without the corrections the typos cost five: 27 of the 40 (the build before them).
+        XCTAssertGreaterThanOrEqual(found["paraphrase"]?.notes ?? 0, 31)
+    }
 }
 
 /// A question set over a notes folder: each question's kind, and the note and section that
@@ -80,6 +96,20 @@ enum QuestionSet {
             let target = f[2].split(separator: "#", maxSplits: 1).map(String.init)
             return Question(kind: f[0], text: f[1], note: String(target[0].dropFirst(notesFolder.count)), section: target[1])
         }
+    }
+
+    /// `text` with the two middle letters of its longest word of six or more plain letters
+    /// swapped (the first such word when two are as long), or as it is when it has none.
+    static func withTypo(_ text: String) -> String {
+        let words: [Substring] = text.split(whereSeparator: { !($0.isASCII && $0.isLetter) }).filter { $0.count >= 6 }
+        guard let word = words.max(by: { $0.count < $1.count }) else { return text }
+        var letters = Array(word)
+        let i = letters.count / 2 - 1
+        guard letters[i] != letters[i + 1] else { return text }
+        letters.swapAt(i, i + 1)
+        var out = text
+        out.replaceSubrange(word.startIndex..<word.endIndex, with: String(letters))
+        return out
     }
 
     /// By kind: the questions whose note, and whose section, is in the top 3; printed with `label`.

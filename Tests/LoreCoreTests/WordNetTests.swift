@@ -50,6 +50,28 @@ final class WordNetTests: XCTestCase {
         XCTAssertEqual(wordnet.synsetsDefining("zzqxv").count, 0)
     }
 
+    /// A word WordNet lacks is corrected to the dictionary words one edit away (a swap, a letter
+    /// missing, extra or changed); a word WordNet knows, a short one, or one with other than
+    /// plain letters is not.
+    func testCorrectionsAreTheDictionaryWordsOneEditAway() throws {
+        guard let wordnet = WordNet() else { throw XCTSkip("WordNet (Debian's wordnet-base) is not installed") }
+        let related = RelatedWords(wordnet: wordnet)
+        XCTAssertEqual(related.corrections(of: "recieve"), ["relieve", "receive"])
+        XCTAssertEqual(related.corrections(of: "managment"), ["management"])
+        XCTAssertEqual(related.corrections(of: "documentaton"), ["documentation"])
+        // Every dictionary word one edit away, inflections included (morphy reads "aress" as a
+        // plural of Ares, "acress" of acres), unless `keep` refuses it (a searcher keeps the
+        // words its notes hold).
+        XCTAssertEqual(related.corrections(of: "adress"), ["dress", "aress", "acress", "address"])
+        XCTAssertEqual(related.corrections(of: "adress", keeping: { ["address", "dress"].contains($0) }), ["dress", "address"])
+        XCTAssertEqual(related.corrections(of: "receive"), [], "a word WordNet knows is not a typo")
+        XCTAssertEqual(related.corrections(of: "recieved"), ["relieved", "received"], "inflections count as dictionary words")
+        XCTAssertEqual(related.corrections(of: "tehre"), ["there"])
+        XCTAssertEqual(related.corrections(of: "teh"), [], "shorter than \(RelatedWords.minimumLetters) letters")
+        XCTAssertEqual(related.corrections(of: "zzqxvwy"), [])
+        XCTAssertEqual(related.corrections(of: "gpt-4"), [])
+    }
+
     func testMissingDatabaseIsNil() {
         XCTAssertNil(WordNet(folder: "/nonexistent-wordnet"))
     }

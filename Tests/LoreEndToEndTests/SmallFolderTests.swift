@@ -73,6 +73,33 @@ final class SynonymsFileTests: XCTestCase {
     }
 }
 
+/// A word typed with a typo finds the notes that hold the word meant (WordNet tells a typo from
+/// a word; the notes choose among the words one edit away).
+final class TypoTests: XCTestCase {
+    func testATypoFindsTheWordTheNotesHold() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/share/wordnet/index.noun") else {
+            throw XCTSkip("WordNet (Debian's wordnet-base) is not installed")
+        }
+        let s = Scratch()
+        s.write("notes/invoice.md", Data("# Invoice\n\nThe payment was received on Monday.\n".utf8))
+        s.write("notes/team.md", Data("# Team\n\nNew management for the design group.\n".utf8))
+        s.write("notes/garden.md", Data("# Garden\n\nThe roses need water in summer.\n".utf8))
+        func sources(_ question: String, _ extra: [String] = []) throws -> [String] {
+            let r = try LoreProcess.run(["ask", question, "-k", "3", "--json", "--feedback-docs", "0", "--latent-weight", "0",
+                                         "--corpus", s.path + "/notes", "--index", s.path + "/index"] + extra)
+            XCTAssertEqual(r.status, r.stdout.contains("\"rank\"") ? 0 : 1, r.stderr)
+            let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            return (object["results"] as! [[String: Any]]).map { ($0["source"] as! String).components(separatedBy: "/").last! }
+        }
+        // "recieved" is one edit from "received" and "relieved": the notes hold the first.
+        XCTAssertEqual(try sources("recieved"), ["invoice.md"])
+        XCTAssertEqual(try sources("when was it recieved"), ["invoice.md"])
+        XCTAssertEqual(try sources("managment"), ["team.md"])
+        // Without WordNet's relatives (and so its corrections) the typo finds nothing.
+        XCTAssertEqual(try sources("recieved", ["--related-weight", "0"]), [])
+    }
+}
+
 /// Exit codes as ripgrep's, the version, and JSON that scripts can compare.
 final class ConventionsTests: XCTestCase {
     func testExitCodesVersionAndStableJSON() throws {

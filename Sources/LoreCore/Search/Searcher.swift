@@ -207,8 +207,10 @@ public final class Searcher {
 
     /// Hashed counts of the words related to the question words that no passage holds (and to
     /// two-word phrases WordNet knows, such as "time off"): each relative that passages do hold
-    /// counts `relatedWeight` × its weight (`RelatedWords.of`). Words the notes hold are left as
-    /// they are: the notes' own vocabulary is the better evidence of what a word means there.
+    /// counts `relatedWeight` × its weight (`RelatedWords.of`), and so do the corrections of a
+    /// word WordNet does not know (`RelatedWords.corrections`: "recieve" is "receive"). Words the
+    /// notes hold are left as they are: the notes' own vocabulary is the better evidence of what a
+    /// word means there.
     func relatedCounts(_ question: String, _ related: RelatedWords) -> [UInt32: Float] {
         let tokens = analyzer.tokenizer.tokens(question).map(\.text)
         // The (dimension, sign) of each term of `word` that passages hold.
@@ -223,10 +225,20 @@ public final class Searcher {
             concepts.append(a + " " + b)
         }
         var out: [UInt32: Float] = [:]
+        let holds = { (w: String) in w.split(separator: " ").contains { !held(String($0)).isEmpty } }
         for concept in concepts {
+            // A word WordNet does not know either may be a typo: the words one edit away that
+            // WordNet and the notes hold stand in for it, sharing its weight.
+            let corrections = related.corrections(of: concept, keeping: holds)
+            for w in corrections {
+                for (f, sign) in held(w) {
+                    let v = options.relatedWeight / Float(corrections.count)
+                    if abs(out[f] ?? 0) < v { out[f] = sign * v }
+                }
+            }
             // A related concept's share is split among the relatives the notes hold: those are the
             // ones that can stand in for the word here.
-            let relatives = related.of(concept, keeping: { w in w.split(separator: " ").contains { !held(String($0)).isEmpty } })
+            let relatives = related.of(concept, keeping: holds)
             for (w, weight) in relatives where !StopWords.english.contains(w) {
                 for (f, sign) in w.split(separator: " ").flatMap({ held(String($0)) }) {
                     // The largest weight a relative gets, with its dimension's sign (signed hashing).

@@ -84,6 +84,37 @@ public struct RelatedWords: Sendable {
         return order.map { ($0, weights[$0]!) }
     }
 
+    /// The words one edit away from `word` (a letter deleted, inserted or changed, or two
+    /// neighbours swapped) that WordNet holds, in any inflection, and `keep` accepts, in order;
+    /// empty when WordNet knows `word` itself or it is shorter than `minimumLetters` or not all
+    /// plain letters. What a typo ("recieve", "managment") was meant to be: a word WordNet lacks
+    /// is a misspelling, a name or jargon, and only a misspelling lies one edit from a
+    /// dictionary word that the notes hold too. Short words are left alone: one edit from a
+    /// four-letter word lie dozens of words.
+    public func corrections(of word: String, keeping keep: (String) -> Bool = { _ in true }) -> [String] {
+        let letters = Array(word.utf8)
+        guard letters.count >= Self.minimumLetters, letters.allSatisfy({ $0 >= 97 && $0 <= 122 }),
+              WordNet.PartOfSpeech.allCases.allSatisfy({ wordnet.lemmas(of: word, $0).isEmpty }) else { return [] }
+        var variants: [[UInt8]] = []
+        for i in 0..<letters.count {
+            var v = letters; v.remove(at: i); variants.append(v)
+            if i + 1 < letters.count, letters[i] != letters[i + 1] { v = letters; v.swapAt(i, i + 1); variants.append(v) }
+            for c in UInt8(97)...UInt8(122) where c != letters[i] { v = letters; v[i] = c; variants.append(v) }
+        }
+        for i in 0...letters.count {
+            for c in UInt8(97)...UInt8(122) { var v = letters; v.insert(c, at: i); variants.append(v) }
+        }
+        var seen: Set<String> = []
+        // `keep` first: it is the cheap test (a searcher's is a lookup in the index), WordNet's
+        // morphy the costly one.
+        return variants.map { String(decoding: $0, as: UTF8.self) }.filter { v in
+            seen.insert(v).inserted && keep(v) && WordNet.PartOfSpeech.allCases.contains { !wordnet.lemmas(of: v, $0).isEmpty }
+        }
+    }
+
+    /// The shortest word `corrections` looks at.
+    public static let minimumLetters = 5
+
     /// The words of a gloss's definition (before any quoted example or semicolon).
     static func glossWords(_ gloss: String) -> [String] {
         let definition = gloss.split(separator: ";", maxSplits: 1).first.map(String.init) ?? gloss
