@@ -24,8 +24,8 @@ final class QualityTests: XCTestCase {
     static let floors: [(String, Int, Double, Double)] = [
         ("cacm", 52, 0.509, 0.371),
         ("cranfield", 225, 0.426, 0.361),
-        ("med", 30, 0.751, 0.636),
-        ("scifact", 300, 0.683, 0.638),
+        ("med", 30, 0.751, 0.637),
+        ("scifact", 300, 0.685, 0.640),
     ]
 
     func testDefaultsStayAboveTheFloorsOnEveryCollection() throws {
@@ -156,7 +156,7 @@ final class QualityTests: XCTestCase {
         }
         for question in collection.queries.prefix(40).map(\.text) {
             // The question's counts with its WordNet relatives (words Cranfield lacks), added here.
-            let related = Searcher.related.map { searcher.relatedCounts(question, $0) } ?? [:]
+            let related = try Searcher.related.map { try searcher.relatedCounts(question, $0) } ?? [:]
             let q = index.lexical.queryVector(Searcher.add(related, to: embedder.counts(query: question)))
             let first = try reference(q)
             let firstRanking = try withProximity(first.hits, question, scale: (1 - first.w) / first.best)

@@ -56,20 +56,23 @@ final class WordNetTests: XCTestCase {
     func testCorrectionsAreTheDictionaryWordsOneEditAway() throws {
         guard let wordnet = WordNet() else { throw XCTSkip("WordNet (Debian's wordnet-base) is not installed") }
         let related = RelatedWords(wordnet: wordnet)
-        XCTAssertEqual(related.corrections(of: "recieve"), ["relieve", "receive"])
-        XCTAssertEqual(related.corrections(of: "managment"), ["management"])
-        XCTAssertEqual(related.corrections(of: "documentaton"), ["documentation"])
+        XCTAssertEqual(try related.corrections(of: "recieve"), ["relieve", "receive"])
+        XCTAssertEqual(try related.corrections(of: "managment"), ["management"])
+        XCTAssertEqual(try related.corrections(of: "documentaton"), ["documentation"])
         // Every dictionary word one edit away, inflections included (morphy reads "aress" as a
         // plural of Ares, "acress" of acres), unless `keep` refuses it (a searcher keeps the
         // words its notes hold).
-        XCTAssertEqual(related.corrections(of: "adress"), ["dress", "aress", "acress", "address"])
-        XCTAssertEqual(related.corrections(of: "adress", keeping: { ["address", "dress"].contains($0) }), ["dress", "address"])
-        XCTAssertEqual(related.corrections(of: "receive"), [], "a word WordNet knows is not a typo")
-        XCTAssertEqual(related.corrections(of: "recieved"), ["relieved", "received"], "inflections count as dictionary words")
-        XCTAssertEqual(related.corrections(of: "tehre"), ["there"])
-        XCTAssertEqual(related.corrections(of: "teh"), [], "shorter than \(RelatedWords.minimumLetters) letters")
-        XCTAssertEqual(related.corrections(of: "zzqxvwy"), [])
-        XCTAssertEqual(related.corrections(of: "gpt-4"), [])
+        XCTAssertEqual(try related.corrections(of: "adress"), ["dress", "aress", "acress", "address"])
+        XCTAssertEqual(try related.corrections(of: "adress", keeping: { ["address", "dress"].contains($0) }), ["dress", "address"])
+        XCTAssertEqual(try related.corrections(of: "receive"), [], "a word WordNet knows is not a typo")
+        XCTAssertEqual(try related.corrections(of: "recieved"), ["relieved", "received"], "inflections count as dictionary words")
+        XCTAssertEqual(try related.corrections(of: "tehre"), ["there"])
+        XCTAssertEqual(try related.corrections(of: "teh"), [], "shorter than \(RelatedWords.minimumLetters) letters")
+        XCTAssertEqual(try related.corrections(of: "zzqxvwy"), [])
+        // Not only dictionary words: any word `keep` accepts (a searcher's notes' own words).
+        XCTAssertEqual(try related.corrections(of: "nortwind", dictionary: false, keeping: { $0 == "northwind" }), ["northwind"])
+        XCTAssertEqual(try related.corrections(of: "nortwind"), [])
+        XCTAssertEqual(try related.corrections(of: "gpt-4"), [])
     }
 
     func testMissingDatabaseIsNil() {

@@ -74,7 +74,7 @@ final class SynonymsFileTests: XCTestCase {
 }
 
 /// A word typed with a typo finds the notes that hold the word meant (WordNet tells a typo from
-/// a word; the notes choose among the words one edit away).
+/// a word; the notes choose among the words one edit away, dictionary words first).
 final class TypoTests: XCTestCase {
     func testATypoFindsTheWordTheNotesHold() throws {
         guard FileManager.default.fileExists(atPath: "/usr/share/wordnet/index.noun") else {
@@ -84,6 +84,7 @@ final class TypoTests: XCTestCase {
         s.write("notes/invoice.md", Data("# Invoice\n\nThe payment was received on Monday.\n".utf8))
         s.write("notes/team.md", Data("# Team\n\nNew management for the design group.\n".utf8))
         s.write("notes/garden.md", Data("# Garden\n\nThe roses need water in summer.\n".utf8))
+        s.write("notes/offer.md", Data("# Offer\n\nNorthwind offered a senior role.\n".utf8))
         func sources(_ question: String, _ extra: [String] = []) throws -> [String] {
             let r = try LoreProcess.run(["ask", question, "-k", "3", "--json", "--feedback-docs", "0", "--latent-weight", "0",
                                          "--corpus", s.path + "/notes", "--index", s.path + "/index"] + extra)
@@ -95,6 +96,8 @@ final class TypoTests: XCTestCase {
         XCTAssertEqual(try sources("recieved"), ["invoice.md"])
         XCTAssertEqual(try sources("when was it recieved"), ["invoice.md"])
         XCTAssertEqual(try sources("managment"), ["team.md"])
+        // A name WordNet does not know: the notes' own word one edit away.
+        XCTAssertEqual(try sources("what did Nortwind offer"), ["offer.md"])
         // Without WordNet's relatives (and so its corrections) the typo finds nothing.
         XCTAssertEqual(try sources("recieved", ["--related-weight", "0"]), [])
     }

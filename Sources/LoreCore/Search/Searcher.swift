@@ -87,7 +87,7 @@ public final class Searcher {
         var counts = embedder.counts(query: question)
         if let synonyms { counts = Self.add(synonymCounts(question, synonyms), to: counts) }
         if options.relatedWeight > 0, let related = Self.related {
-            counts = Self.add(relatedCounts(question, related), to: counts)
+            counts = Self.add(try relatedCounts(question, related), to: counts)
         }
         let query = index.lexical.queryVector(counts)
         lap(&clock, \.tokenize)
@@ -211,7 +211,7 @@ public final class Searcher {
     /// word WordNet does not know (`RelatedWords.corrections`: "recieve" is "receive"). Words the
     /// notes hold are left as they are: the notes' own vocabulary is the better evidence of what a
     /// word means there.
-    func relatedCounts(_ question: String, _ related: RelatedWords) -> [UInt32: Float] {
+    func relatedCounts(_ question: String, _ related: RelatedWords) throws -> [UInt32: Float] {
         let tokens = analyzer.tokenizer.tokens(question).map(\.text)
         // The (dimension, sign) of each term of `word` that passages hold.
         func held(_ word: String) -> [(index: UInt32, sign: Float)] {
@@ -227,9 +227,14 @@ public final class Searcher {
         var out: [UInt32: Float] = [:]
         let holds = { (w: String) in w.split(separator: " ").contains { !held(String($0)).isEmpty } }
         for concept in concepts {
-            // A word WordNet does not know either may be a typo: the words one edit away that
-            // WordNet and the notes hold stand in for it, sharing its weight.
-            let corrections = related.corrections(of: concept, keeping: holds)
+            // A word WordNet does not know either may be a typo: the dictionary words one edit
+            // away that the notes hold stand in for it, sharing its weight; when there are none,
+            // the notes' own words one edit away (names, jargon: "methyltrasnferase"), each found
+            // again in a passage that holds it.
+            var corrections = related.corrections(of: concept, keeping: holds)
+            if corrections.isEmpty {
+                corrections = try related.corrections(of: concept, dictionary: false, keeping: { try holds($0) && occurs($0) })
+            }
             for w in corrections {
                 for (f, sign) in held(w) {
                     let v = options.relatedWeight / Float(corrections.count)
@@ -248,6 +253,22 @@ public final class Searcher {
             }
         }
         return out
+    }
+
+    /// Whether `word` itself occurs in a live passage (its first term's first live holder is read
+    /// again): a word whose hashed dimension passages hold may be another word of that dimension.
+    func occurs(_ word: String) throws -> Bool {
+        guard let term = analyzer.terms(ofToken: word).first else { return false }
+        let f = embedder.feature(term).index
+        for (s, segment) in index.segments.enumerated() {
+            for k in try segment.postings(f) {
+                let slot = index.bases[s] + Int(segment.ids[k])
+                guard index.lexical.isLive(slot) else { continue }
+                let input = try index.embeddingInput(slot)
+                return analyzer.terms(input.title + "\n" + input.body).contains(term)
+            }
+        }
+        return false
     }
 
     /// Hashed counts of the user's synonyms of the question's words (and two-word phrases): each

@@ -85,13 +85,14 @@ public struct RelatedWords: Sendable {
     }
 
     /// The words one edit away from `word` (a letter deleted, inserted or changed, or two
-    /// neighbours swapped) that WordNet holds, in any inflection, and `keep` accepts, in order;
-    /// empty when WordNet knows `word` itself or it is shorter than `minimumLetters` or not all
-    /// plain letters. What a typo ("recieve", "managment") was meant to be: a word WordNet lacks
-    /// is a misspelling, a name or jargon, and only a misspelling lies one edit from a
-    /// dictionary word that the notes hold too. Short words are left alone: one edit from a
-    /// four-letter word lie dozens of words.
-    public func corrections(of word: String, keeping keep: (String) -> Bool = { _ in true }) -> [String] {
+    /// neighbours swapped) that `keep` accepts and, when `dictionary`, WordNet holds in any
+    /// inflection, in order; empty when WordNet knows `word` itself or it is shorter than
+    /// `minimumLetters` or not all plain letters. What a typo ("recieve", "managment") was meant
+    /// to be: a word WordNet lacks is a misspelling, a name or jargon, and a misspelling lies one
+    /// edit from the word meant. Short words are left alone: one edit from a four-letter word
+    /// lie dozens of words.
+    public func corrections(of word: String, dictionary: Bool = true,
+                            keeping keep: (String) throws -> Bool = { _ in true }) rethrows -> [String] {
         let letters = Array(word.utf8)
         guard letters.count >= Self.minimumLetters, letters.allSatisfy({ $0 >= 97 && $0 <= 122 }),
               WordNet.PartOfSpeech.allCases.allSatisfy({ wordnet.lemmas(of: word, $0).isEmpty }) else { return [] }
@@ -107,8 +108,8 @@ public struct RelatedWords: Sendable {
         var seen: Set<String> = []
         // `keep` first: it is the cheap test (a searcher's is a lookup in the index), WordNet's
         // morphy the costly one.
-        return variants.map { String(decoding: $0, as: UTF8.self) }.filter { v in
-            seen.insert(v).inserted && keep(v) && WordNet.PartOfSpeech.allCases.contains { !wordnet.lemmas(of: v, $0).isEmpty }
+        return try variants.map { String(decoding: $0, as: UTF8.self) }.filter { v in
+            try seen.insert(v).inserted && keep(v) && (!dictionary || WordNet.PartOfSpeech.allCases.contains { !wordnet.lemmas(of: v, $0).isEmpty })
         }
     }
 
