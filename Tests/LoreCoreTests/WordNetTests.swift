@@ -50,29 +50,26 @@ final class WordNetTests: XCTestCase {
         XCTAssertEqual(wordnet.synsetsDefining("zzqxv").count, 0)
     }
 
-    /// A word WordNet lacks is corrected to the dictionary words one edit away (a swap, a letter
-    /// missing, extra or changed); a word WordNet knows, a short one, or one with other than
-    /// plain letters is not.
-    func testCorrectionsAreTheDictionaryWordsOneEditAway() throws {
+    /// The strings one edit from a word: each deletion, swap of unequal neighbours, change and
+    /// insertion of a letter.
+    func testEditsOfAWord() {
+        var edits: [String] = []
+        RelatedWords.forEachEdit(of: "abc") { edits.append(String(decoding: $0, as: UTF8.self)) }
+        XCTAssertEqual(edits.count, 3 + 2 + 3 * 25 + 4 * 26)
+        XCTAssertEqual(Array(edits.prefix(4)), ["bc", "bac", "bbc", "cbc"])
+        for e in ["ac", "ab", "acb", "abx", "zabc", "abcz", "axbc"] { XCTAssertTrue(edits.contains(e), e) }
+        XCTAssertFalse(edits.contains("abc"))
+    }
+
+    /// A word WordNet lacks, of five plain letters or more, may be a typo; a word WordNet knows
+    /// (or an inflection of one), a short one, or one with other than plain letters is not.
+    func testWhatMayBeATypo() throws {
         guard let wordnet = WordNet() else { throw XCTSkip("WordNet (Debian's wordnet-base) is not installed") }
         let related = RelatedWords(wordnet: wordnet)
-        XCTAssertEqual(try related.corrections(of: "recieve"), ["relieve", "receive"])
-        XCTAssertEqual(try related.corrections(of: "managment"), ["management"])
-        XCTAssertEqual(try related.corrections(of: "documentaton"), ["documentation"])
-        // Every dictionary word one edit away, inflections included (morphy reads "aress" as a
-        // plural of Ares, "acress" of acres), unless `keep` refuses it (a searcher keeps the
-        // words its notes hold).
-        XCTAssertEqual(try related.corrections(of: "adress"), ["dress", "aress", "acress", "address"])
-        XCTAssertEqual(try related.corrections(of: "adress", keeping: { ["address", "dress"].contains($0) }), ["dress", "address"])
-        XCTAssertEqual(try related.corrections(of: "receive"), [], "a word WordNet knows is not a typo")
-        XCTAssertEqual(try related.corrections(of: "recieved"), ["relieved", "received"], "inflections count as dictionary words")
-        XCTAssertEqual(try related.corrections(of: "tehre"), ["there"])
-        XCTAssertEqual(try related.corrections(of: "teh"), [], "shorter than \(RelatedWords.minimumLetters) letters")
-        XCTAssertEqual(try related.corrections(of: "zzqxvwy"), [])
-        // Not only dictionary words: any word `keep` accepts (a searcher's notes' own words).
-        XCTAssertEqual(try related.corrections(of: "nortwind", dictionary: false, keeping: { $0 == "northwind" }), ["northwind"])
-        XCTAssertEqual(try related.corrections(of: "nortwind"), [])
-        XCTAssertEqual(try related.corrections(of: "gpt-4"), [])
+        for word in ["recieve", "recieved", "managment", "nortwind"] { XCTAssertTrue(related.mayBeTypo(word), word) }
+        for word in ["receive", "received", "management", "teh", "gpt-4", "café"] { XCTAssertFalse(related.mayBeTypo(word), word) }
+        XCTAssertTrue(related.knows("received"))
+        XCTAssertFalse(related.knows("recieved"))
     }
 
     func testMissingDatabaseIsNil() {

@@ -16,6 +16,12 @@ public final class HashedEmbedder {
 
     /// Dimension and sign of a term.
     @inline(__always) public func feature(_ term: String) -> (index: UInt32, sign: Float) {
+        var term = term
+        return term.withUTF8 { feature(bytes: $0) }
+    }
+
+    /// Dimension and sign of a term given as its UTF-8 bytes.
+    @inline(__always) public func feature<C: Collection>(bytes term: C) -> (index: UInt32, sign: Float) where C.Element == UInt8 {
         let h = MurmurHash3.x86_32(term, seed: config.hashSeed)
         let index = h & UInt32((1 << min(config.dimensionBits, 31)) - 1)
         return (index, config.signedHash && (h >> 31) == 1 ? -1 : 1)

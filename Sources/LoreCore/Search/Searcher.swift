@@ -56,6 +56,8 @@ public final class Searcher {
     private let embedder: HashedEmbedder
     /// One lexical score per slot, reused from question to question.
     private var accumulator = ScoreAccumulator()
+    /// `corrections(of:)` of the words asked so far.
+    private var corrected: [String: [(index: UInt32, sign: Float)]] = [:]
 
     /// Candidates over which the lexical and latent layers' agreement is measured.
     static let agreementDepth = 30
@@ -208,7 +210,7 @@ public final class Searcher {
     /// Hashed counts of the words related to the question words that no passage holds (and to
     /// two-word phrases WordNet knows, such as "time off"): each relative that passages do hold
     /// counts `relatedWeight` × its weight (`RelatedWords.of`), and so do the corrections of a
-    /// word WordNet does not know (`RelatedWords.corrections`: "recieve" is "receive"). Words the
+    /// word WordNet does not know (`corrections(of:)`: "recieve" is "receive"). Words the
     /// notes hold are left as they are: the notes' own vocabulary is the better evidence of what a
     /// word means there.
     func relatedCounts(_ question: String, _ related: RelatedWords) throws -> [UInt32: Float] {
@@ -227,19 +229,10 @@ public final class Searcher {
         var out: [UInt32: Float] = [:]
         let holds = { (w: String) in w.split(separator: " ").contains { !held(String($0)).isEmpty } }
         for concept in concepts {
-            // A word WordNet does not know either may be a typo: the dictionary words one edit
-            // away that the notes hold stand in for it, sharing its weight; when there are none,
-            // the notes' own words one edit away (names, jargon: "methyltrasnferase"), each found
-            // again in a passage that holds it.
-            var corrections = related.corrections(of: concept, keeping: holds)
-            if corrections.isEmpty {
-                corrections = try related.corrections(of: concept, dictionary: false, keeping: { try holds($0) && occurs($0) })
-            }
-            for w in corrections {
-                for (f, sign) in held(w) {
-                    let v = options.relatedWeight / Float(corrections.count)
-                    if abs(out[f] ?? 0) < v { out[f] = sign * v }
-                }
+            let corrections = try self.corrections(of: concept, related)
+            for (f, sign) in corrections {
+                let v = options.relatedWeight / Float(corrections.count)
+                if abs(out[f] ?? 0) < v { out[f] = sign * v }
             }
             // A related concept's share is split among the relatives the notes hold: those are the
             // ones that can stand in for the word here.
@@ -255,10 +248,35 @@ public final class Searcher {
         return out
     }
 
-    /// Whether `word` itself occurs in a live passage (its first term's first live holder is read
-    /// again): a word whose hashed dimension passages hold may be another word of that dimension.
-    func occurs(_ word: String) throws -> Bool {
-        guard let term = analyzer.terms(ofToken: word).first else { return false }
+    /// The terms (dimension, sign) that stand in for `word` when it may be a typo
+    /// (`RelatedWords.mayBeTypo`): the stems of the words one edit away that the notes hold,
+    /// those of dictionary words first (WordNet's, in any inflection); when there are none, the
+    /// notes' own (names, jargon: "methyltrasnferase"), each found again in a passage that holds
+    /// it, since a hashed dimension may be another term's. Each of the about 400 words one edit
+    /// from an 8-letter word is stemmed and looked up (about 0.1 ms in all); remembered per word.
+    private func corrections(of word: String, _ related: RelatedWords) throws -> [(index: UInt32, sign: Float)] {
+        if let known = corrected[word] { return known }
+        var found: [(index: UInt32, sign: Float)] = []
+        if related.mayBeTypo(word), !StopWords.english.contains(word) {
+            var held: [(word: String, stem: String)] = []
+            RelatedWords.forEachEdit(of: word) { v in
+                analyzer.withStem(of: v) { stem in
+                    guard index.lexical.documentFrequency(embedder.feature(bytes: stem).index) > 0 else { return }
+                    let s = String(decoding: stem, as: UTF8.self)
+                    if !held.contains(where: { $0.stem == s }) { held.append((String(decoding: v, as: UTF8.self), s)) }
+                }
+            }
+            let dictionary = held.filter { related.knows($0.word) }
+            found = (dictionary.isEmpty ? try held.filter { try occurs($0.stem) } : dictionary).map { embedder.feature($0.stem) }
+        }
+        if corrected.count >= 10_000 { corrected.removeAll() }  // a server's searcher lives long
+        corrected[word] = found
+        return found
+    }
+
+    /// Whether the term `term` itself occurs in a live passage (its first live holder is read
+    /// again): a term whose hashed dimension passages hold may be another term of that dimension.
+    func occurs(_ term: String) throws -> Bool {
         let f = embedder.feature(term).index
         for (s, segment) in index.segments.enumerated() {
             for k in try segment.postings(f) {

@@ -34,6 +34,12 @@ public final class Analyzer {
         return out
     }
 
+    /// Calls `body` with the stem of a lower-cased plain word given as bytes (its one term when it
+    /// is not a stop word), valid during the call.
+    public func withStem<R>(of word: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        stemmer.withStem(of: word, body)
+    }
+
     private func appendTerms(of word: String, to out: inout [String]) {
         if stopWords.contains(word) { return }
         guard word.utf8.contains(where: { !Self.isLetterByte($0) }) else {

@@ -16,6 +16,18 @@ public final class Stemmer {
 
     deinit { sb_stemmer_delete(handle) }
 
+    /// Calls `body` with the stem of the lower-cased word `bytes` (UTF-8), valid during the
+    /// call; nothing is cached (for words tried once, such as the spellings a typo may stand for).
+    public func withStem<R>(of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var bytes = bytes
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let out = sb_stemmer_stem(handle, buffer.baseAddress, Int32(buffer.count)) else {
+                return body(UnsafeBufferPointer(buffer))
+            }
+            return body(UnsafeBufferPointer(start: out, count: Int(sb_stemmer_length(handle))))
+        }
+    }
+
     /// The stem of a lower-cased word.
     public func stem(_ word: String) -> String {
         if let hit = cache[word] { return hit }

@@ -84,36 +84,39 @@ public struct RelatedWords: Sendable {
         return order.map { ($0, weights[$0]!) }
     }
 
-    /// The words one edit away from `word` (a letter deleted, inserted or changed, or two
-    /// neighbours swapped) that `keep` accepts and, when `dictionary`, WordNet holds in any
-    /// inflection, in order; empty when WordNet knows `word` itself or it is shorter than
-    /// `minimumLetters` or not all plain letters. What a typo ("recieve", "managment") was meant
-    /// to be: a word WordNet lacks is a misspelling, a name or jargon, and a misspelling lies one
-    /// edit from the word meant. Short words are left alone: one edit from a four-letter word
-    /// lie dozens of words.
-    public func corrections(of word: String, dictionary: Bool = true,
-                            keeping keep: (String) throws -> Bool = { _ in true }) rethrows -> [String] {
+    /// Calls `body` with each string one edit away from `word` (a letter deleted, inserted or
+    /// changed, or two neighbours swapped; letters a-z), as bytes valid during the call: what a
+    /// typo may have been meant to be (about 400 for an 8-letter word; a string made two ways,
+    /// such as a doubled letter's deletion, comes twice).
+    public static func forEachEdit(of word: String, _ body: ([UInt8]) -> Void) {
         let letters = Array(word.utf8)
-        guard letters.count >= Self.minimumLetters, letters.allSatisfy({ $0 >= 97 && $0 <= 122 }),
-              WordNet.PartOfSpeech.allCases.allSatisfy({ wordnet.lemmas(of: word, $0).isEmpty }) else { return [] }
-        var variants: [[UInt8]] = []
+        var v: [UInt8] = []
+        v.reserveCapacity(letters.count + 1)
         for i in 0..<letters.count {
-            var v = letters; v.remove(at: i); variants.append(v)
-            if i + 1 < letters.count, letters[i] != letters[i + 1] { v = letters; v.swapAt(i, i + 1); variants.append(v) }
-            for c in UInt8(97)...UInt8(122) where c != letters[i] { v = letters; v[i] = c; variants.append(v) }
+            v.removeAll(keepingCapacity: true); v += letters[..<i]; v += letters[(i + 1)...]; body(v)
+            if i + 1 < letters.count, letters[i] != letters[i + 1] { v = letters; v.swapAt(i, i + 1); body(v) }
+            v = letters
+            for c in UInt8(97)...UInt8(122) where c != letters[i] { v[i] = c; body(v) }
         }
         for i in 0...letters.count {
-            for c in UInt8(97)...UInt8(122) { var v = letters; v.insert(c, at: i); variants.append(v) }
-        }
-        var seen: Set<String> = []
-        // `keep` first: it is the cheap test (a searcher's is a lookup in the index), WordNet's
-        // morphy the costly one.
-        return try variants.map { String(decoding: $0, as: UTF8.self) }.filter { v in
-            try seen.insert(v).inserted && keep(v) && (!dictionary || WordNet.PartOfSpeech.allCases.contains { !wordnet.lemmas(of: v, $0).isEmpty })
+            v.removeAll(keepingCapacity: true); v += letters[..<i]; v.append(0); v += letters[i...]
+            for c in UInt8(97)...UInt8(122) { v[i] = c; body(v) }
         }
     }
 
-    /// The shortest word `corrections` looks at.
+    /// Whether `word` may be a typo: five plain letters or more (one edit from a shorter word lie
+    /// dozens of words), and WordNet does not know it (a word WordNet lacks is a misspelling, a
+    /// name or jargon).
+    public func mayBeTypo(_ word: String) -> Bool {
+        word.utf8.count >= Self.minimumLetters && word.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 }) && !knows(word)
+    }
+
+    /// Whether WordNet holds `word` in any part of speech, as a lemma or an inflection of one.
+    public func knows(_ word: String) -> Bool {
+        WordNet.PartOfSpeech.allCases.contains { !wordnet.lemmas(of: word, $0).isEmpty }
+    }
+
+    /// The shortest word `mayBeTypo` takes for a typo.
     public static let minimumLetters = 5
 
     /// The words of a gloss's definition (before any quoted example or semicolon).
