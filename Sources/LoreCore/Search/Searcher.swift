@@ -204,6 +204,9 @@ public final class Searcher {
         return (out, agreement, best)
     }
 
+    /// The most question words (and phrases) no passage holds that `relatedCounts` looks up.
+    static let maximumConcepts = 64
+
     /// WordNet's related words, when WordNet is installed; opened once per process.
     static let related: RelatedWords? = WordNet().map { RelatedWords(wordnet: $0) }
 
@@ -228,6 +231,10 @@ public final class Searcher {
         }
         var out: [UInt32: Float] = [:]
         let holds = { (w: String) in w.split(separator: " ").contains { !held(String($0)).isEmpty } }
+        // Each concept costs a few milliseconds at most (WordNet's definitions are scanned, a
+        // typo's edits stemmed): a question pasted from a long text looks up its first ones only.
+        var seen: Set<String> = []
+        concepts = Array(concepts.filter { seen.insert($0).inserted }.prefix(Self.maximumConcepts))
         for concept in concepts {
             let corrections = try self.corrections(of: concept, related)
             for (f, sign) in corrections {

@@ -104,11 +104,12 @@ public struct RelatedWords: Sendable {
         }
     }
 
-    /// Whether `word` may be a typo: five plain letters or more (one edit from a shorter word lie
-    /// dozens of words), and WordNet does not know it (a word WordNet lacks is a misspelling, a
-    /// name or jargon).
+    /// Whether `word` may be a typo: five to thirty plain letters (one edit from a shorter word lie
+    /// dozens of words; a longer one is no word, and its edits would cost a question milliseconds),
+    /// and WordNet does not know it (a word WordNet lacks is a misspelling, a name or jargon).
     public func mayBeTypo(_ word: String) -> Bool {
-        word.utf8.count >= Self.minimumLetters && word.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 }) && !knows(word)
+        (Self.minimumLetters...Self.maximumLetters).contains(word.utf8.count)
+            && word.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 }) && !knows(word)
     }
 
     /// Whether WordNet holds `word` in any part of speech, as a lemma or an inflection of one.
@@ -116,8 +117,8 @@ public struct RelatedWords: Sendable {
         WordNet.PartOfSpeech.allCases.contains { !wordnet.lemmas(of: word, $0).isEmpty }
     }
 
-    /// The shortest word `mayBeTypo` takes for a typo.
-    public static let minimumLetters = 5
+    /// The shortest and longest words `mayBeTypo` takes for a typo.
+    public static let minimumLetters = 5, maximumLetters = 30
 
     /// The words of a gloss's definition (before any quoted example or semicolon).
     static func glossWords(_ gloss: String) -> [String] {
