@@ -278,10 +278,12 @@ public struct IndexBuilder: Sendable {
     /// Embeds the passages of `store` on all cores, in order: for test collections and generated
     /// corpora that are not folders of notes.
     public static func embed(_ store: PassageStore, config: IndexConfig) -> SparseRows {
-        // Chunks small enough for the cores to finish together: at 10k passages, chunks of 4096
-        // were three, one core embedding two of them (`lore bench --passages 10000`: embedding
-        // 155-161 ms with 4096, 138-144 with 1024; 100k unchanged).
-        let chunk = 1024
+        // Chunks of 4096 passages, or fewer when that would leave the cores few to share: at 10k
+        // passages, chunks of 4096 were three, one core embedding two of them (`lore bench
+        // --passages 10000`: embedding 155-161 ms with 4096, 138-144 with 1024). Not smaller at
+        // scale: chunks of 1024 took the build of 1M passages from 4,089 to 4,255 MB of peak RSS
+        // and its embedding from 9.0 to 10.3 s.
+        let chunk = max(1024, min(4096, store.count / (Parallel.cores * 4)))
         var rows = concurrentMap((store.count + chunk - 1) / chunk, state: { _ in HashedEmbedder(config: config) }) { c, embedder in
             var r = SparseRows()
             for i in (c * chunk)..<min((c + 1) * chunk, store.count) {
