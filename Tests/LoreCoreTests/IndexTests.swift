@@ -29,6 +29,17 @@ final class BLASThreadsTests: XCTestCase {
     }
 }
 
+final class ColumnTests: XCTestCase {
+    func testAColumnFilledInPlaceHoldsWhatWasWritten() {
+        let column = Column<Int16>(repeating: 7, count: 4) { buffer in
+            buffer[1] = 9
+            buffer[3] = -2
+        }
+        XCTAssertEqual(column.array, [7, 9, 7, -2])
+        XCTAssertEqual(Column<Float>(repeating: 0, count: 0) { XCTAssertEqual($0.count, 0) }.count, 0)
+    }
+}
+
 final class RowBlocksTests: XCTestCase {
     /// The blocked products against plain loops: Gram matrix (either triangle), triangular
     /// solve, matrix and matrix-vector products, on matrices of more rows than one block, with

@@ -63,6 +63,15 @@ struct Column<T>: @unchecked Sendable {
 
     init() { self.init([]) }
 
+    /// `count` elements of its own, set to `value`, then filled by `fill` (the buffer is valid
+    /// only during the call): a large column built in place, without an array to copy from.
+    init(repeating value: T, count: Int, filling fill: (UnsafeMutableBufferPointer<T>) throws -> Void) rethrows {
+        let box = Storage(repeating: value, count: count)
+        try fill(UnsafeMutableBufferPointer(mutating: box.pointer))
+        owner = box
+        buffer = box.pointer
+    }
+
     var count: Int { buffer.count }
     @inline(__always) subscript(i: Int) -> T { buffer[i] }
     var array: [T] { Array(buffer) }
@@ -75,6 +84,11 @@ struct Column<T>: @unchecked Sendable {
         init(_ array: [T]) {
             let memory = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
             _ = memory.initialize(from: array)
+            pointer = UnsafeBufferPointer(memory)
+        }
+        init(repeating value: T, count: Int) {
+            let memory = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+            memory.initialize(repeating: value)
             pointer = UnsafeBufferPointer(memory)
         }
         deinit {
