@@ -85,7 +85,7 @@ public struct LatentModel: Sendable {
     /// the sample is too small for a basis.
     public init?(fittedOn sample: SparseRows, config: IndexConfig.Latent) {
         guard let (features, basis, k) = Self.fit(sample, config: config) else { return nil }
-        self.init(rank: k, features: features, basis: basis, changedSinceFit: 0)
+        self.init(rank: k, features: features, featureRow: FeatureIndex(features), basis: basis, rowChecks: nil, changedSinceFit: 0)
     }
 
     /// The same basis with another count of changes since the fit.
@@ -107,7 +107,7 @@ public struct LatentModel: Sendable {
 
     /// The randomized SVD of the sample: (features in row order, basis, rank), or nil when too small.
     /// Its products, sparse and dense (`RowBlocks`), are spread over the cores by Lore's workers.
-    static func fit(_ rows: SparseRows, config: IndexConfig.Latent) -> ([UInt32], [Float], Int)? {
+    static func fit(_ rows: SparseRows, config: IndexConfig.Latent) -> ([UInt32], Column<Float>, Int)? {
         let n = rows.count
         // Compact the used dimensions into columns, the most frequent first: the rows that most
         // products touch then sit together and stay in cache.
@@ -149,7 +149,10 @@ public struct LatentModel: Sendable {
             let inv: Float = sigma > 0 ? 1 / sigma : 0
             for i in 0..<l { w[i * k + j] *= inv }
         }
-        let basis = RowBlocks.multiply(bt, rows: used, inner: l, w, columns: k)
+        // Written in place: the basis is the fit's largest output (used × k floats).
+        let basis = Column<Float>(repeating: 0, count: used * k) { out in
+            RowBlocks.multiply(bt, rows: used, inner: l, w, columns: k, into: out)
+        }
         return (order, basis, k)
     }
 

@@ -54,7 +54,14 @@ enum RowBlocks {
     /// A·B (rows × columns) for a rows × inner A and an inner × columns B (row-major): each
     /// block's rows by one `cblas_sgemm`.
     static func multiply(_ a: [Float], rows: Int, inner: Int, _ b: [Float], columns: Int) -> [Float] {
-        byRowBlocks(a, b, rows: rows, width: columns, minimum: minimumRows) { block, a, b, out in
+        var out = [Float](repeating: 0, count: rows * columns)
+        out.withUnsafeMutableBufferPointer { multiply(a, rows: rows, inner: inner, b, columns: columns, into: $0) }
+        return out
+    }
+
+    /// A·B, as `multiply`, written into `out` (rows × columns).
+    static func multiply(_ a: [Float], rows: Int, inner: Int, _ b: [Float], columns: Int, into out: UnsafeMutableBufferPointer<Float>) {
+        byRowBlocks(a, b, rows: rows, width: columns, minimum: minimumRows, into: out) { block, a, b, out in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(block.count), Int32(columns), Int32(inner), 1,
                         a + block.lowerBound * inner, Int32(inner), b, Int32(columns), 0,
                         out + block.lowerBound * columns, Int32(columns))
@@ -63,31 +70,32 @@ enum RowBlocks {
 
     /// A·x (rows) for a rows × columns A (row-major): each block's rows by one `cblas_sgemv`.
     static func multiply(_ a: [Float], rows: Int, columns: Int, vector x: [Float]) -> [Float] {
-        byRowBlocks(a, x, rows: rows, width: 1, minimum: minimumVectorRows) { block, a, x, out in
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(block.count), Int32(columns), 1,
-                        a + block.lowerBound * columns, Int32(columns), x, 1, 0, out + block.lowerBound, 1)
-        }
-    }
-
-    /// A rows × width output whose blocks of rows (at least `minimum` each, one per core) are
-    /// filled by `product(block, A, B, output)` on Lore's workers; the pointers are valid only
-    /// during the call.
-    private static func byRowBlocks(
-        _ a: [Float], _ b: [Float], rows: Int, width: Int, minimum: Int,
-        _ product: (Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
-    ) -> [Float] {
-        var out = [Float](repeating: 0, count: rows * width)
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                out.withUnsafeMutableBufferPointer { op in
-                    let shared = UncheckedSendable((ap, bp, op))
-                    Parallel.chunks(rows, minimum: minimum) { block in
-                        let (ap, bp, op) = shared.value
-                        product(block, ap.baseAddress!, bp.baseAddress!, op.baseAddress!)
-                    }
-                }
+        var out = [Float](repeating: 0, count: rows)
+        out.withUnsafeMutableBufferPointer { out in
+            byRowBlocks(a, x, rows: rows, width: 1, minimum: minimumVectorRows, into: out) { block, a, x, out in
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(block.count), Int32(columns), 1,
+                            a + block.lowerBound * columns, Int32(columns), x, 1, 0, out + block.lowerBound, 1)
             }
         }
         return out
+    }
+
+    /// Fills `out`, rows × width, in blocks of rows (at least `minimum` each, one per core), each
+    /// by `product(block, A, B, output)` on Lore's workers; the pointers are valid only during
+    /// the call.
+    private static func byRowBlocks(
+        _ a: [Float], _ b: [Float], rows: Int, width: Int, minimum: Int, into out: UnsafeMutableBufferPointer<Float>,
+        _ product: (Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
+        precondition(out.count == rows * width)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                let shared = UncheckedSendable((ap, bp, out))
+                Parallel.chunks(rows, minimum: minimum) { block in
+                    let (ap, bp, op) = shared.value
+                    product(block, ap.baseAddress!, bp.baseAddress!, op.baseAddress!)
+                }
+            }
+        }
     }
 }
