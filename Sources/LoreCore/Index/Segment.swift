@@ -69,11 +69,14 @@ public final class Segment: @unchecked Sendable {
         var stored = Column<Int16>()
         let ids = Column<UInt32>(repeating: 0, count: counts.nonzeros) { ids in
             stored = Column<Int16>(repeating: 0, count: counts.nonzeros) { stored in
+                // A buffer is not bounds-checked: each write stays below its feature's end, the
+                // last of which is the buffers' length.
+                precondition(Int(offsets[used.count]) == ids.count && ids.count == stored.count)
                 for i in 0..<counts.count {
                     for j in counts.offsets[i]..<counts.offsets[i + 1] {
                         let s = slot.position(counts.indices[j])!
                         let at = cursor[s]
-                        precondition(at < offsets[s + 1] && Int(offsets[s + 1]) <= ids.count)  // a buffer is not bounds-checked
+                        precondition(at < offsets[s + 1])
                         ids[at] = UInt32(i)
                         stored[at] = Self.storedCount(counts.values[j])
                         cursor[s] += 1

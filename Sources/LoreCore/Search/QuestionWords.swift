@@ -26,7 +26,7 @@ extension Searcher {
         // A phrase WordNet knows ("time off") means more than its words only when one of them is a
         // stop word or no passage holds it; "operating system" is already found by its two words.
         for (a, b) in zip(tokens, tokens.dropFirst()) where [a, b].contains(where: { held($0).isEmpty })
-            && WordNet.PartOfSpeech.allCases.contains(where: { !related.wordnet.lemmas(of: a + " " + b, $0).isEmpty }) {
+            && related.knows(a + " " + b) {
             concepts.append(a + " " + b)
         }
         var out: [UInt32: Float] = [:]
@@ -64,7 +64,7 @@ extension Searcher {
     func corrections(of word: String, _ related: RelatedWords) throws -> [(index: UInt32, sign: Float)] {
         if let known = corrected[word] { return known }
         var found: [(index: UInt32, sign: Float)] = []
-        if related.mayBeTypo(word), !StopWords.english.contains(word) {
+        if related.mayBeTypo(word) {
             var held: [(word: String, stem: String)] = []
             RelatedWords.forEachEdit(of: word) { v in
                 analyzer.withStem(of: v) { stem in
