@@ -41,10 +41,8 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notesFolderUnreadable(folder: String, reason: String)
     /// A note cannot be read at all (permissions, an I/O error).
     case noteUnreadable(note: String, reason: String)
-    /// A note was read but holds nothing to index (binary, not UTF-8, empty).
+    /// A note was read but holds nothing to index (binary, bad UTF-16, empty).
     case noteSkipped(note: String, reason: String)
-    /// `lore get` was given a note that is not UTF-8 text.
-    case noteNotText(note: String)
     /// `lore get` was given a path that leads out of the notes folder.
     case noteOutsideFolder(note: String, folder: String)
     /// `lore get` was given a path that names no note.
@@ -124,7 +122,6 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notesFolderUnreadable(let folder, let reason): return "cannot read folder \(folder): \(reason)"
         case .noteUnreadable(let note, let reason): return "skipped \(note): cannot read it (\(reason))"
         case .noteSkipped(let note, let reason): return "skipped \(note): \(reason)"
-        case .noteNotText(let note): return "\(note) is not UTF-8 text"
         case .noteOutsideFolder(let note, let folder): return "\(note) is outside the notes folder \(folder)"
         case .noteNotFound(let note, let folder): return "no note \(note) in \(folder)"
         case .lineOutOfRange(let note, let lines, let line): return "\(note) has \(lines) lines: line \(line) is not one of them"

@@ -135,3 +135,31 @@ final class CorpusReaderTests: XCTestCase {
                              "d/deep/deeper/z.md", "d/node_modules/m.md"])
     }
 }
+
+final class TextDecodingTests: XCTestCase {
+    private func decode(_ bytes: [UInt8]) throws -> (String, TextDecoding) {
+        let r = try TextDecoding.decode(Data(bytes))
+        return (r.text, r.encoding)
+    }
+
+    func testUTF8WithAndWithoutItsMark() throws {
+        XCTAssertTrue(try decode(Array("café".utf8)) == ("café", .utf8))
+        XCTAssertTrue(try decode([0xEF, 0xBB, 0xBF] + Array("café".utf8)) == ("café", .utf8))
+    }
+
+    func testUTF16ByItsMark() throws {
+        XCTAssertTrue(try decode([0xFF, 0xFE, 0x63, 0x00, 0xE9, 0x00]) == ("cé", .utf16LittleEndian))
+        XCTAssertTrue(try decode([0xFE, 0xFF, 0x00, 0x63, 0x00, 0xE9]) == ("cé", .utf16BigEndian))
+        XCTAssertThrowsError(try decode([0xFF, 0xFE, 0x63])) { XCTAssertEqual($0 as? TextDecoding.Problem, .badUTF16) }
+        XCTAssertThrowsError(try decode([0xFF, 0xFE, 0x00, 0xD8])) { XCTAssertEqual($0 as? TextDecoding.Problem, .badUTF16) }
+    }
+
+    func testOtherBytesAreWindows1252() throws {
+        // é is Latin-1's; 0x80 is €, 0x93/0x94 curly quotes; 0x81 is unassigned.
+        XCTAssertTrue(try decode([0x63, 0x61, 0x66, 0xE9, 0x20, 0x80, 0x93, 0x61, 0x94, 0x81]) == ("café €“a”\u{FFFD}", .windows1252))
+    }
+
+    func testANulWithoutAUTF16MarkIsBinary() {
+        XCTAssertThrowsError(try decode([0x89, 0x50, 0x4E, 0x47, 0x00])) { XCTAssertEqual($0 as? TextDecoding.Problem, .binary) }
+    }
+}

@@ -42,25 +42,34 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: s.path + "/index/lore.idx"))
     }
 
-    func testBinaryAndInvalidUTF8AreSkippedWithAWarning() throws {
+    func testBinaryIsSkippedAndOtherEncodingsAreReadWithAWarning() throws {
         let s = Scratch()
         s.write("notes/good.md", "# Good\n\nThe walrus budget.\n")
         s.write("notes/binary.md", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0x01]))
-        s.write("notes/latin1.txt", Data("caf".utf8) + Data([0xE9, 0x20]) + Data("walrus".utf8))
+        // Windows-1252: é, and a curly apostrophe (0x92) that Latin-1 would read as a control.
+        s.write("notes/latin1.txt", Data("caf".utf8) + Data([0xE9, 0x20]) + Data("okapi".utf8) + Data([0x92, 0x73, 0x0A]))
+        var utf16 = Data([0xFF, 0xFE])
+        for unit in "# Fjord\n\nA quokka crossing.\n".utf16 { utf16.append(UInt8(unit & 0xFF)); utf16.append(UInt8(unit >> 8)) }
+        s.write("notes/windows.md", utf16)
         s.write("notes/empty.md", "\n\n")
         let r = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, """
             lore: skipped binary.md: binary file
             lore: skipped empty.md: empty file
-            lore: skipped latin1.txt: not valid UTF-8
+            lore: read latin1.txt as Windows-1252: not valid UTF-8
+            lore: read windows.md as UTF-16 (little-endian)
 
             """)
-        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 4 added, 0 removed: 1 passages embedded"), r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, 5 added, 0 removed: 3 passages embedded"), r.stdout)
         let a = try LoreProcess.run(["ask", "walrus", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
         XCTAssertEqual(a.status, 0)
         XCTAssertEqual(a.stderr, "", "skipped notes are remembered, not re-read or warned about again")
         XCTAssertTrue(a.stdout.contains("good.md:3-3"), a.stdout)
+        let latin = try LoreProcess.run(["ask", "cafe", "okapi", "--json", "-k", "1", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertTrue(latin.stdout.contains("latin1.txt") && latin.stdout.contains("café okapi’s"), latin.stdout)
+        let wide = try LoreProcess.run(["ask", "quokka", "--files", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual(wide.stdout, "\(s.path)/notes/windows.md\n")
     }
 
     func testOnlyUnreadableNotesIsAnError() throws {

@@ -168,19 +168,23 @@ public struct CorpusReader: Sendable {
         return listing
     }
 
-    /// The text of a note, or an error saying why it cannot be indexed: `noteUnreadable` when
-    /// its bytes cannot be read, `noteSkipped` when they are not text (binary, not UTF-8, empty).
-    public func readText(_ file: NoteFile) throws -> (text: String, bytes: Data) {
+    /// The text of a note, the bytes it was read from and a line to show when it was not UTF-8
+    /// (see `TextDecoding`), or an error saying why it cannot be indexed: `noteUnreadable` when
+    /// its bytes cannot be read, `noteSkipped` when they are not text (binary, bad UTF-16, empty).
+    public func readText(_ file: NoteFile) throws -> (text: String, bytes: Data, notice: String?) {
         let data: Data
         do throws(ErrorCode) { data = try Self.readFile(root.path + "/" + file.path) } catch {
             throw LoreError.noteUnreadable(note: file.path, reason: LoreError.reason(error.code))
         }
-        if data.prefix(8192).contains(0) { throw LoreError.noteSkipped(note: file.path, reason: "binary file") }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw LoreError.noteSkipped(note: file.path, reason: "not valid UTF-8")
+        let decoded: (text: String, encoding: TextDecoding)
+        do throws(TextDecoding.Problem) { decoded = try TextDecoding.decode(data) } catch {
+            throw LoreError.noteSkipped(note: file.path, reason: error.description)
         }
-        if text.allSatisfy(\.isWhitespace) { throw LoreError.noteSkipped(note: file.path, reason: "empty file") }
-        return (text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, data)
+        if decoded.text.allSatisfy(\.isWhitespace) { throw LoreError.noteSkipped(note: file.path, reason: "empty file") }
+        let notice = decoded.encoding == .utf8 ? nil
+            : decoded.encoding == .windows1252 ? "read \(file.path) as Windows-1252: not valid UTF-8"
+            : "read \(file.path) as \(decoded.encoding.name)"
+        return (decoded.text, data, notice)
     }
 
     /// The folder's absolute path with symbolic links resolved: what an index records of the

@@ -17,7 +17,7 @@ public struct NoteReader: Sendable {
             switch self {
             case .outside(let path, let corpus): return "\(path) is outside the notes folder \(corpus)"
             case .missing(let path, let corpus): return "no note \(path) in \(corpus)"
-            case .notText(let path): return "\(path) is not UTF-8 text"
+            case .notText(let path): return "\(path) is not text"
             }
         }
     }
@@ -33,7 +33,7 @@ public struct NoteReader: Sendable {
         let resolved = URL(fileURLWithPath: candidate).standardizedFileURL.resolvingSymlinksInPath().path
         guard resolved.hasPrefix(root + "/") else { throw .outside(path: path, corpus: corpus) }
         guard let data = FileManager.default.contents(atPath: resolved) else { throw .missing(path: path, corpus: corpus) }
-        guard let text = String(data: data, encoding: .utf8) else { throw .notText(path: path) }
+        guard let text = try? TextDecoding.decode(data).text else { throw .notText(path: path) }
         return text
     }
 }

@@ -113,8 +113,8 @@ public struct IndexBuilder: Sendable {
                     report.unchanged += 1
                 } else if let before { report.changed += 1; removed.append(before.slots) }
                 else { report.added += 1 }
-            case .embedded(let hash, let split, let tags, let rows, let problem)?:
-                if let problem { warn(problem) }
+            case .embedded(let hash, let split, let tags, let rows, let problems)?:
+                problems.forEach(warn)
                 entries.append(ManifestEntry(path: file.path, size: file.size, mtimeNanos: file.mtimeNanos, contentHash: hash,
                                              firstPassage: base + passages.count, passageCount: split.count))
                 for p in split { passages.append(p, tags: tags) }
@@ -317,8 +317,9 @@ public struct IndexBuilder: Sendable {
         /// Not indexable: the warning, the content hash when the bytes could be read, and whether
         /// they could not be (to be tried again).
         case skipped(String, UInt64, unreadable: Bool)
-        /// Read, split and embedded; with one line saying what of the note was left out, if any.
-        case embedded(UInt64, [Passage], String, SparseRows, String?)
+        /// Read, split and embedded; with a line for each thing to tell of it (read in another
+        /// encoding than UTF-8, front matter left out).
+        case embedded(UInt64, [Passage], String, SparseRows, [String])
     }
 
     /// Reads, splits and embeds `files` on all cores; results in the order of `files`. Each note
@@ -354,8 +355,8 @@ public struct IndexBuilder: Sendable {
 
     private func readOne(_ file: NoteFile, previous: ManifestEntry?, splitter: NoteSplitter,
                          embedder: HashedEmbedder) -> ReadOutcome {
-        let text: String, bytes: Data
-        do { (text, bytes) = try corpus.readText(file) } catch {
+        let text: String, bytes: Data, notice: String?
+        do { (text, bytes, notice) = try corpus.readText(file) } catch {
             if case LoreError.noteUnreadable = error { return .skipped("\(error)", 0, unreadable: true) }
             return .skipped("\(error)", 0, unreadable: false)
         }
@@ -367,7 +368,7 @@ public struct IndexBuilder: Sendable {
         for p in split.passages {
             rows.append(embedder.counts(title: p.title, body: tags.isEmpty ? p.text : p.text + "\n" + tags))
         }
-        return .embedded(hash, split.passages, tags, rows, split.problem)
+        return .embedded(hash, split.passages, tags, rows, [notice, split.problem].compactMap { $0 })
     }
 
 }
