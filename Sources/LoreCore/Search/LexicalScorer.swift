@@ -72,11 +72,13 @@ public struct LexicalScorer {
                             let i = Int(ids[p])
                             // A score still at zero is touched for the first time (or its sum came
                             // back to exactly zero: then it is listed twice, and read once below).
-                            if out[i] == 0 {
-                                if touched < list.count { list[touched] = Int32(base + i) }
-                                touched += 1
-                            }
-                            out[i] += qw * LexicalModel.saturate(Float(counts[p]), norm[i])
+                            // Without a branch: every posting writes the next free place of the
+                            // list (its last place once the list is full), and only a first touch
+                            // moves it on.
+                            let old = out[i]
+                            list[min(touched, n)] = Int32(base + i)
+                            touched += old == 0 ? 1 : 0
+                            out[i] = old + qw * LexicalModel.saturate(Float(counts[p]), norm[i])
                         }
                     }
                 }
@@ -360,6 +362,6 @@ public struct ScoreAccumulator {
     mutating func prepare(slots n: Int) {
         guard scores.count != n else { return }
         scores = [Float](repeating: 0, count: n)
-        touched = [Int32](repeating: 0, count: n)
+        touched = [Int32](repeating: 0, count: n + 1)  // one more: see `top`
     }
 }
