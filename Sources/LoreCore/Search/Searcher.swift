@@ -190,11 +190,13 @@ public final class Searcher {
             return (candidates, 1, candidates.first?.score ?? 0)
         }
         defer { lap(&clock, \.latent) }
-        let slots = candidates.map(\.passage).sorted()
-        let dots = try LatentScorer(index: index, model: latent).cosines(slots, query: latent.project(query))
-        var cosine: [Int: Float] = [:]
-        for (p, c) in zip(slots, dots) { cosine[p] = c }
-        let cosines = candidates.map { cosine[$0.passage]! }
+        // Vectors read in passage order (the order they lie in), each cosine put back in its
+        // candidate's place.
+        let order = candidates.indices.sorted { candidates[$0].passage < candidates[$1].passage }
+        let dots = try LatentScorer(index: index, model: latent).cosines(order.map { candidates[$0].passage },
+                                                                         query: latent.project(query))
+        var cosines = [Float](repeating: 0, count: candidates.count)
+        for (j, c) in zip(order, dots) { cosines[j] = c }
         let top = min(candidates.count, Self.agreementDepth)
         let r = Self.correlation(candidates.prefix(top).map(\.score), cosines.prefix(top))
         let agreement = r > 0 ? r * r : 0
