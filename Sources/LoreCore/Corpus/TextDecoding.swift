@@ -35,21 +35,24 @@ public enum TextDecoding: Equatable, Sendable {
 
     /// The text of `data` (without any byte-order mark) and the encoding it was read in.
     public static func decode(_ data: Data) throws(Problem) -> (text: String, encoding: TextDecoding) {
-        let bytes = [UInt8](data)
+        try data.withUnsafeBytes { raw in decode(raw.assumingMemoryBound(to: UInt8.self)) }.get()
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<(text: String, encoding: TextDecoding), Problem> {
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             let little = bytes[0] == 0xFF
-            guard let text = utf16(bytes.dropFirst(2), littleEndian: little) else { throw .badUTF16 }
-            return (text, little ? .utf16LittleEndian : .utf16BigEndian)
+            guard let text = utf16(bytes.dropFirst(2), littleEndian: little) else { return .failure(.badUTF16) }
+            return .success((text, little ? .utf16LittleEndian : .utf16BigEndian))
         }
-        if bytes.prefix(8192).contains(0) { throw .binary }
+        if bytes.prefix(8192).contains(0) { return .failure(.binary) }
         if let text = String(validating: bytes, as: UTF8.self) {
-            return (text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, .utf8)
+            return .success((text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, .utf8))
         }
-        return (windows1252(bytes), .windows1252)
+        return .success((windows1252(bytes), .windows1252))
     }
 
     /// UTF-16 code units of `bytes` in the given order, or nil when they do not pair up.
-    static func utf16(_ bytes: ArraySlice<UInt8>, littleEndian: Bool) -> String? {
+    static func utf16(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, littleEndian: Bool) -> String? {
         guard bytes.count % 2 == 0 else { return nil }
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)
@@ -64,7 +67,7 @@ public enum TextDecoding: Equatable, Sendable {
 
     /// Windows-1252: bytes under 0x80 and from 0xA0 are Latin-1's (the same code points); 0x80-0x9F
     /// hold typographic marks (curly quotes, dashes, €), and its five unassigned bytes become U+FFFD.
-    static func windows1252(_ bytes: [UInt8]) -> String {
+    static func windows1252(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var scalars = String.UnicodeScalarView()
         for b in bytes {
             if b >= 0x80 && b < 0xA0 {
