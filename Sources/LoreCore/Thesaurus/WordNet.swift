@@ -128,13 +128,17 @@ public final class WordNet: @unchecked Sendable {
                     (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b)
                         || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
                 }
-                var from = 0
                 var lastLine = -1
-                while from + needle.count <= bytes.count {
+                // memchr finds the needle's rarest letter (English letter frequencies), so that
+                // a common first letter does not stop the scan every few bytes; the rest of the
+                // needle is compared around each stop.
+                let j = needle.indices.min { Self.letterRank(needle[$0]) < Self.letterRank(needle[$1]) }!
+                var from = j
+                while from + needle.count - j <= bytes.count {
                     guard let base = bytes.baseAddress,
-                          let hit = memchr(base + from, Int32(needle[0]), bytes.count - from - needle.count + 1) else { break }
-                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    from = at + 1
+                          let hit = memchr(base + from, Int32(needle[j]), bytes.count - from - (needle.count - j) + 1) else { break }
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - j
+                    from = at + j + 1
                     guard needle.indices.allSatisfy({ bytes[at + $0] == needle[$0] }) else { continue }
                     let end = at + needle.count
                     guard at > 0, !isLetter(bytes[at - 1]), end >= bytes.count || !isLetter(bytes[end]) else { continue }
@@ -159,6 +163,15 @@ public final class WordNet: @unchecked Sendable {
         }
         return out
     }
+
+    /// How common a byte is in English text, lower for rarer: its place in "etaoinshrdlcumwfgypbvkjxqz"
+    /// (letters), after them for anything else, which is rarer still.
+    static func letterRank(_ b: UInt8) -> Int {
+        guard let i = Self.commonestFirst.firstIndex(of: b | 0x20) else { return -1 }
+        return Self.commonestFirst.count - i
+    }
+
+    private static let commonestFirst = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
 
     /// The lemmas `word` (lower case) may be an inflection of as `pos`, per morphy: the word
     /// itself, its exceptions (`went` → `go`), and its suffix rules (`couches` → `couch`), each
