@@ -10,7 +10,8 @@
 struct Proximity {
     /// Neighbouring question terms (dimensions) and each pair's weight: mean idf × (k1+1).
     let pairs: [(a: UInt32, b: UInt32, weight: Float)]
-    let dimensions: Set<UInt32>
+    /// The pairs' dimensions, each once: a few, looked up by a scan for every token.
+    let dimensions: [UInt32]
 
     static let orderedWeight: Float = 0.1 / 0.85
     static let unorderedWeight: Float = 0.05 / 0.85
@@ -28,7 +29,9 @@ struct Proximity {
             pairs.append((a, b, (statistics.idf(of: a) + statistics.idf(of: b)) / 2 * (statistics.weighting.k1 + 1)))
         }
         self.pairs = pairs
-        dimensions = Set(pairs.flatMap { [$0.0, $0.1] })
+        var dimensions: [UInt32] = []
+        for (a, b, _) in pairs { for d in [a, b] where !dimensions.contains(d) { dimensions.append(d) } }
+        self.dimensions = dimensions
     }
 
     var isEmpty: Bool { pairs.isEmpty }
@@ -50,18 +53,19 @@ struct Proximity {
     /// The proximity score of a passage whose text is `title` then `body` and whose BM25 length
     /// normalization is `norm`, in BM25 units.
     func score(title: String, body: String, norm: Float, embedder: HashedEmbedder) -> Float {
-        var positions: [UInt32: [Int]] = [:]
+        var positions = [[Int]](repeating: [], count: dimensions.count)  // by place in `dimensions`
         var at = 0
         for text in [title, body] {
             embedder.forEachTokenDimension(in: text) { d in
-                if let d, dimensions.contains(d) { positions[d, default: []].append(at) }
+                if let d, let i = dimensions.firstIndex(of: d) { positions[i].append(at) }
                 at += 1
             }
             at += Self.window  // the title's last word and the body's first are not neighbours
         }
         var total: Float = 0
         for (a, b, weight) in pairs {
-            guard let pa = positions[a], let pb = positions[b] else { continue }
+            let pa = positions[dimensions.firstIndex(of: a)!], pb = positions[dimensions.firstIndex(of: b)!]
+            guard !pa.isEmpty, !pb.isEmpty else { continue }
             var ordered = 0, unordered = 0
             for p in pa {
                 if pb.contains(where: { $0 > p && $0 - p <= Self.orderedSpan }) { ordered += 1 }
