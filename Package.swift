@@ -11,8 +11,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        // TOML front matter (Hugo's and Zola's `+++` blocks), read by toml++.
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // `lore serve`: the Model Context Protocol over stdio, and a small HTTP server (no SwiftNIO).
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
@@ -27,8 +25,7 @@ let package = Package(
         .systemLibrary(name: "CStemmer", path: "Sources/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .target(
             name: "LoreCore",
-            dependencies: ["CBLAS", "CLAPACK", "CStemmer", .product(name: "Yams", package: "Yams"),
-                           .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CBLAS", "CLAPACK", "CStemmer", .product(name: "Yams", package: "Yams")]
         ),
         // The command line's shared parts: error reporting, and the options of the notes, the
         // index, a search and the server.

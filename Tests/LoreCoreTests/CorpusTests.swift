@@ -59,26 +59,6 @@ final class NoteSplitterTests: XCTestCase {
         XCTAssertEqual(split.passages.map(\.text), ["body"])
     }
 
-    func testTOMLFrontMatterIsReadLikeYAML() {
-        let note = "+++\ntitle = \"Routing\"\ntags = [\"llm\", \"cost\"]\ndate = 2024-05-01\n[params]\nkind = \"ignored\"\n+++\n\nbody\n"
-        let split = NoteSplitter().passages(of: note, source: "post.md")
-        XCTAssertNil(split.problem)
-        XCTAssertEqual(split.matter, FrontMatter(title: "Routing", kind: nil, domain: nil, tags: ["llm", "cost"]))
-        XCTAssertEqual(split.passages, [Passage(source: "post.md", firstLine: 9, lastLine: 9, title: "Routing", text: "body")])
-    }
-
-    func testBadTOMLIsIgnoredAndTheBodyKept() {
-        let split = NoteSplitter().passages(of: "+++\ntitle = \"a\"\ntitle = \"b\"\n+++\nbody", source: "a.md")
-        XCTAssertEqual(split.passages, [Passage(source: "a.md", firstLine: 5, lastLine: 5, title: "a", text: "body")])
-        XCTAssertEqual(split.problem?.hasPrefix("front matter of a.md ignored: not valid TOML ("), true, split.problem ?? "")
-        XCTAssertEqual(split.problem?.hasSuffix(" at line 3)"), true, split.problem ?? "")
-        let deep = "+++\nx = " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n+++\nbody"
-        XCTAssertEqual(NoteSplitter().passages(of: deep, source: "d.md").passages.map(\.text), ["body"])
-        let wrong = NoteSplitter().passages(of: "+++\ntitle = 5\ntags = \"x, y\"\n+++\nbody", source: "w.md")
-        XCTAssertEqual(wrong.problem, "front matter of w.md: ignored title (not text)")
-        XCTAssertEqual(wrong.matter.tags, ["x", "y"])
-    }
-
     func testLinesEndAtLFCRLFAndCR() {
         XCTAssertEqual(NoteSplitter.lines("a\r\nb\rc\n\r\nd"), ["a", "b", "c", "", "d"])
         XCTAssertEqual(NoteSplitter.lines("é\r\n"), ["é", ""])

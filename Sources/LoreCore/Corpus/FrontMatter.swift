@@ -1,8 +1,6 @@
-import TOMLKit
 import Yams
 
-/// The YAML block at the top of a note, between `---` lines (or the TOML block between `+++`
-/// lines, as Hugo and Zola write it): title, kind, domain, tags.
+/// The YAML block at the top of a note, between `---` lines: title, kind, domain, tags.
 ///
 /// It is read with limits, since a note is input from anywhere: at most `maxBytes` of YAML; no
 /// anchors with aliases (an alias bomb expands exponentially); only the scalar values of the
@@ -34,7 +32,6 @@ public struct FrontMatter: Equatable, Sendable {
     /// paragraph between two rules) yields an empty one and line 0. Never throws: front matter
     /// that cannot be read is ignored with a `problem`, and the body starts after it.
     static func parse(lines: [Substring], source: String) -> Parsed {
-        if let first = lines.first, first.trimmingTrailingSpace() == "+++" { return parseTOML(lines: lines, source: source) }
         guard let first = lines.first, first.trimmingTrailingSpace() == "---" else { return Parsed() }
         guard let end = lines.indices.dropFirst().first(where: {
             let l = lines[$0].trimmingTrailingSpace()
@@ -85,50 +82,6 @@ public struct FrontMatter: Equatable, Sendable {
                 }
             default:
                 continue
-            }
-        }
-        if !left.isEmpty { parsed.problem = "front matter of \(source): ignored " + left.joined(separator: ", ") }
-        return parsed
-    }
-
-    /// The TOML block between a note's first line `+++` and the next: the same four keys, read
-    /// with the same limits (a block without its closing `+++` is no front matter).
-    static func parseTOML(lines: [Substring], source: String) -> Parsed {
-        guard let end = lines.indices.dropFirst().first(where: { lines[$0].trimmingTrailingSpace() == "+++" }) else {
-            return Parsed()
-        }
-        var parsed = Parsed(bodyStart: end + 1, present: true)
-        let toml = lines[1..<end].joined(separator: "\n")
-        guard toml.utf8.count <= maxBytes else {
-            parsed.problem = "front matter of \(source) ignored: larger than \(maxBytes / 1024) KiB"
-            return parsed
-        }
-        let table: TOMLTable
-        do { table = try TOMLTable(string: toml) } catch {
-            let why = (error as? TOMLParseError).map { "\($0.description) at line \($0.source.begin.line + 1)" } ?? "unreadable"
-            parsed.problem = "front matter of \(source) ignored: not valid TOML (\(why))"
-            return parsed
-        }
-        var left: [String] = []
-        func leave(_ what: String) { if !left.contains(what) { left.append(what) } }
-        func text(_ key: String) -> String? {
-            guard let value = table[key] else { return nil }
-            guard let s = value.string else { leave("\(key) (not text)"); return nil }
-            return s
-        }
-        parsed.matter.title = text("title")
-        parsed.matter.kind = text("kind")
-        parsed.matter.domain = text("domain")
-        if let tags = table["tags"] {
-            if let s = tags.string {
-                parsed.matter.tags = s.split(separator: ",").map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
-            } else if let items = tags.array {
-                parsed.matter.tags = items.compactMap { item -> String? in
-                    guard let s = item.string else { leave("tags that are not text"); return nil }
-                    return s
-                }
-            } else {
-                leave("tags (not a list of text)")
             }
         }
         if !left.isEmpty { parsed.problem = "front matter of \(source): ignored " + left.joined(separator: ", ") }
