@@ -164,8 +164,8 @@ public final class WordNet: @unchecked Sendable {
         return out
     }
 
-    /// How common a byte is in English text, lower for rarer: its place in "etaoinshrdlcumwfgypbvkjxqz"
-    /// (letters), after them for anything else, which is rarer still.
+    /// How common a byte is in English text, lower for rarer: 26 for `e` down to 1 for `z` (either
+    /// case), and -1 for anything else (a hyphen, a digit), rarer still.
     static func letterRank(_ b: UInt8) -> Int {
         guard let i = Self.commonestFirst.firstIndex(of: b | 0x20) else { return -1 }
         return Self.commonestFirst.count - i
