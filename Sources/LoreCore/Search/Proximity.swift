@@ -8,10 +8,11 @@
 /// terms'), and the two weigh 0.1 and 0.05 against the single words' 0.85, the weights that
 /// model found to hold across collections.
 struct Proximity {
-    /// Neighbouring question terms (dimensions) and each pair's weight: mean idf × (k1+1).
-    let pairs: [(a: UInt32, b: UInt32, weight: Float)]
     /// The pairs' dimensions, each once: a few, looked up by a scan for every token.
     let dimensions: [UInt32]
+    /// Neighbouring question terms (their places in `dimensions`) and each pair's weight: mean
+    /// idf × (k1+1).
+    let pairs: [(a: Int, b: Int, weight: Float)]
 
     static let orderedWeight: Float = 0.1 / 0.85
     static let unorderedWeight: Float = 0.05 / 0.85
@@ -24,14 +25,20 @@ struct Proximity {
         embedder.forEachTokenDimension(in: question) { d in
             if let d, statistics.documentFrequency(d) > 0 { terms.append(d) }
         }
-        var pairs: [(UInt32, UInt32, Float)] = []
-        for (a, b) in zip(terms, terms.dropFirst()) where a != b && !pairs.contains(where: { $0.0 == a && $0.1 == b }) {
-            pairs.append((a, b, (statistics.idf(of: a) + statistics.idf(of: b)) / 2 * (statistics.weighting.k1 + 1)))
-        }
-        self.pairs = pairs
         var dimensions: [UInt32] = []
-        for (a, b, _) in pairs { for d in [a, b] where !dimensions.contains(d) { dimensions.append(d) } }
+        func place(_ d: UInt32) -> Int {
+            if let i = dimensions.firstIndex(of: d) { return i }
+            dimensions.append(d)
+            return dimensions.count - 1
+        }
+        var pairs: [(a: Int, b: Int, weight: Float)] = []
+        for (a, b) in zip(terms, terms.dropFirst()) where a != b {
+            let (i, j) = (place(a), place(b))
+            guard !pairs.contains(where: { $0.a == i && $0.b == j }) else { continue }
+            pairs.append((i, j, (statistics.idf(of: a) + statistics.idf(of: b)) / 2 * (statistics.weighting.k1 + 1)))
+        }
         self.dimensions = dimensions
+        self.pairs = pairs
     }
 
     var isEmpty: Bool { pairs.isEmpty }
@@ -39,11 +46,11 @@ struct Proximity {
     /// Whether the passage in `slot` holds both terms of some pair: only such a passage can
     /// score, so the others are never tokenized.
     func applies(toSlot slot: Int, _ scorer: LexicalScorer) throws -> Bool {
-        var held: [UInt32: Bool] = [:]
-        func has(_ f: UInt32) throws -> Bool {
-            if let known = held[f] { return known }
-            let h = try scorer.holds(f, slot: slot)
-            held[f] = h
+        var held = [Bool?](repeating: nil, count: dimensions.count)  // by place in `dimensions`
+        func has(_ i: Int) throws -> Bool {
+            if let known = held[i] { return known }
+            let h = try scorer.holds(dimensions[i], slot: slot)
+            held[i] = h
             return h
         }
         for (a, b, _) in pairs where try has(a) && has(b) { return true }
@@ -64,7 +71,7 @@ struct Proximity {
         }
         var total: Float = 0
         for (a, b, weight) in pairs {
-            let pa = positions[dimensions.firstIndex(of: a)!], pb = positions[dimensions.firstIndex(of: b)!]
+            let (pa, pb) = (positions[a], positions[b])
             guard !pa.isEmpty, !pb.isEmpty else { continue }
             var ordered = 0, unordered = 0
             for p in pa {
