@@ -209,6 +209,85 @@ final class LexicalModelTests: XCTestCase {
         XCTAssertGreaterThan(scores[0], scores[2])
     }
 
+    /// With headings, scores equal BM25F computed here by its formula: each field's counts
+    /// divided by that field's length normalization against its own mean, the heading's weighted
+    /// by the title boost, and their sum saturated once.
+    func testScoresAreBM25FAgainstTheFormula() throws {
+        let fields = [("Vector search", "the platform team shipped the vector database"),
+                      ("Team", "vector search latency vector"),
+                      ("Offshore team mentoring and vector search", "mentoring"),
+                      ("", "a long passage about the team and the team again and vector databases")]
+        let config = IndexConfig()
+        let embedder = HashedEmbedder(config: config)
+        var rows = SparseRows()
+        for (title, body) in fields { rows.append(embedder.counts(title: title, body: body)) }
+        let index = try lexicalIndex(rows, config: config)
+        let qcounts = embedder.counts(query: "vector team mentoring")
+        var scores = [Float](repeating: 0, count: fields.count)
+        try LexicalScorer(index).score(index.lexical.queryVector(qcounts), into: &scores)
+        // Each field counted apart, as plain text.
+        let contexts = fields.map { embedder.counts(query: $0.0) }, bodies = fields.map { embedder.counts(query: $0.1) }
+        func count(_ v: SparseVector, _ f: UInt32) -> Double { v.indices.firstIndex(of: f).map { Double(v.values[$0]) } ?? 0 }
+        func length(_ v: SparseVector) -> Double { Double(v.values.reduce(0) { $0 + abs($1) }) }
+        let (k1, b, w) = (Double(config.weighting.k1), Double(config.weighting.b), Double(config.titleBoost))
+        let n = Double(fields.count)
+        let avgContext = contexts.map(length).reduce(0, +) / n, avgBody = bodies.map(length).reduce(0, +) / n
+        for i in fields.indices {
+            var expected = 0.0
+            for (f, qc) in zip(qcounts.indices, qcounts.values) {
+                let df = Double(fields.indices.filter { count(contexts[$0], f) != 0 || count(bodies[$0], f) != 0 }.count)
+                let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+                let t = count(bodies[i], f) / (1 - b + b * length(bodies[i]) / avgBody)
+                    + w * count(contexts[i], f) / (1 - b + b * length(contexts[i]) / avgContext)
+                expected += Double(qc) * idf * (k1 + 1) * t / (abs(t) + k1)
+            }
+            XCTAssertEqual(Double(scores[i]), expected, accuracy: 1e-4, "\(fields[i])")
+        }
+    }
+
+    /// A section whose own text holds a question's word outranks a shorter section of the same
+    /// note that only shares the note's title, which BM25 over title and text together ranked
+    /// first (the short section's length normalization favoured its title words).
+    func testASectionsOwnWordsOutweighItsNotesTitle() throws {
+        let config = IndexConfig()
+        let embedder = HashedEmbedder(config: config)
+        let title = "Compliance catalog review"
+        let sections = ["The team was worried about audits.",
+                        "We met the reviewers every week, masked personal data before embedding it, logged every "
+                            + "access, documented lineage, ran penetration tests and kept the catalog of datasets "
+                            + "under role-based access control for the whole programme.",
+                        "Unrelated notes on lunch and the weather."]
+        var rows = SparseRows(), concatenated = SparseRows()
+        for s in sections {
+            rows.append(embedder.counts(title: title, body: s))
+            concatenated.append(embedder.counts(title: "", body: title + " " + title + " " + s))
+        }
+        for r in (0..<concatenated.count).map(concatenated.row) {
+            XCTAssertTrue(r.values.allSatisfy { FieldCount.split($0).context == 0 })
+        }
+        let q = embedder.counts(query: "catalog compliance")
+        func ranking(_ rows: SparseRows) throws -> [Int] {
+            let index = try lexicalIndex(rows, config: config)
+            return try LexicalScorer(index).topK(index.lexical.queryVector(q), k: 3).map(\.passage)
+        }
+        XCTAssertEqual(try ranking(concatenated).first, 0)
+        XCTAssertEqual(try ranking(rows).first, 1)
+    }
+
+    /// A packed count reads back as the body and context counts it was made of, signs included,
+    /// each clamped to its range.
+    func testFieldCountsRoundTrip() {
+        for body in stride(from: -1023, through: 1023, by: 7) {
+            for context in -15...15 {
+                let packed = FieldCount.pack(body: Float(body), context: Float(context))
+                XCTAssertEqual(Float(Int16(packed)), packed)
+                let (b, c) = FieldCount.split(Int32(Int16(packed)))
+                XCTAssertEqual(b, Float(body))
+                XCTAssertEqual(c, Float(context))
+            }
+        }
+        XCTAssertTrue(FieldCount.split(FieldCount.pack(body: 5000, context: -40)) == (1023, -15))
+    }
 }
 
 /// MaxScore's top k, and the top k summed into a reused accumulator, equal scoring every passage

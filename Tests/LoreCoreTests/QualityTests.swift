@@ -115,7 +115,7 @@ final class QualityTests: XCTestCase {
             var pairs: [[UInt32]] = []
             for (a, b) in zip(terms, terms.dropFirst()) where a != b && !pairs.contains([a, b]) { pairs.append([a, b]) }
             let input = try index.embeddingInput(slot)
-            let tokens = dimensions(input.title) + [UInt32?](repeating: nil, count: 8) + dimensions(input.body)
+            let tokens = dimensions(input.title) + [UInt32?](repeating: nil, count: 8) + dimensions(input.bodyAndTags)
             let norm = Double(max(index.lexical.lengthNorms[slot], 0)), k1 = Double(index.config.weighting.k1)
             var total = 0.0
             for pair in pairs {

@@ -18,3 +18,15 @@ public struct Passage: Equatable, Sendable {
         self.text = text
     }
 }
+
+/// What a passage is embedded from: its heading path and its note's tags (its context, which
+/// a note's passages share) and its text (its body).
+public struct EmbeddingInput: Sendable {
+    public var title: String
+    public var body: String
+    /// The note's front-matter tags, space-separated ("" when it has none).
+    public var tags: String
+
+    /// The body followed by the tags: the words a passage holds, whatever their field.
+    public var bodyAndTags: String { tags.isEmpty ? body : body + "\n" + tags }
+}

@@ -71,16 +71,16 @@ public struct PassageStore: Sendable {
                        text: String(decoding: blob[titleEnd..<(titleEnd + Int(r.textLength))], as: UTF8.self))
     }
 
-    /// What passage i was embedded from: its title, and its text followed by its note's tags.
-    public func embeddingInput(_ i: Int) -> (title: String, body: String) {
+    /// What passage i was embedded from: its title, its text and its note's tags.
+    public func embeddingInput(_ i: Int) -> EmbeddingInput {
         let r = records[i]
         let start = blob.startIndex + Int(r.offset)
         let titleEnd = start + Int(r.titleLength)
         let textEnd = titleEnd + Int(r.textLength)
         let title = String(decoding: blob[start..<titleEnd], as: UTF8.self)
         let text = String(decoding: blob[titleEnd..<textEnd], as: UTF8.self)
-        guard r.tagsLength > 0 else { return (title, text) }
-        return (title, text + "\n" + String(decoding: blob[textEnd..<(textEnd + Int(r.tagsLength))], as: UTF8.self))
+        guard r.tagsLength > 0 else { return EmbeddingInput(title: title, body: text, tags: "") }
+        return EmbeddingInput(title: title, body: text, tags: String(decoding: blob[textEnd..<(textEnd + Int(r.tagsLength))], as: UTF8.self))
     }
 
     /// Passage i's note's front-matter tags, as embedded (space-separated in the store).

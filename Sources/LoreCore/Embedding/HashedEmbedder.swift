@@ -27,10 +27,12 @@ public final class HashedEmbedder {
         return (index, config.signedHash && (h >> 31) == 1 ? -1 : 1)
     }
 
-    /// Hashed counts of a passage; title terms count `titleBoost` times.
-    public func counts(title: String, body: String) -> SparseVector {
-        add(title, weight: config.titleBoost)
+    /// Hashed counts of a passage, packed by field (`FieldCount`): its heading path is its
+    /// context; its text and its note's tags its body.
+    public func counts(title: String, body: String, tags: String = "") -> SparseVector {
+        add(title, weight: FieldCount.contextUnit)
         add(body, weight: 1)
+        if !tags.isEmpty { add(tags, weight: 1) }
         return drain()
     }
 
@@ -123,8 +125,14 @@ public final class HashedEmbedder {
         var j = 0
         while j < pending.count {
             let f = pending[j].0
-            var v: Float = 0
-            while j < pending.count && pending[j].0 == f { v += pending[j].1; j += 1 }
+            // A context occurrence weighs a multiple of `FieldCount.contextUnit`, a body one ±1.
+            var body: Float = 0, context: Float = 0
+            while j < pending.count && pending[j].0 == f {
+                let w = pending[j].1
+                if abs(w) < FieldCount.contextUnit { body += w } else { context += w / FieldCount.contextUnit }
+                j += 1
+            }
+            let v = FieldCount.pack(body: body, context: context)
             if v != 0 {
                 out.indices.append(f)
                 out.values.append(v)

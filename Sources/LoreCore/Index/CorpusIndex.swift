@@ -92,8 +92,8 @@ public final class CorpusIndex: @unchecked Sendable {
         return try s.tags(i)
     }
 
-    /// What the passage in `slot` was embedded from: title, and text with its note's tags.
-    func embeddingInput(_ slot: Int) throws -> (title: String, body: String) {
+    /// What the passage in `slot` was embedded from: title, text and its note's tags.
+    func embeddingInput(_ slot: Int) throws -> EmbeddingInput {
         let (s, i) = locate(slot)
         return try s.embeddingInput(i)
     }

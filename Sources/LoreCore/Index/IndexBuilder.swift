@@ -294,7 +294,7 @@ public struct IndexBuilder: Sendable {
             var r = SparseRows()
             for i in (c * chunk)..<min((c + 1) * chunk, store.count) {
                 let input = store.embeddingInput(i)
-                r.append(embedder.counts(title: input.title, body: input.body))
+                r.append(embedder.counts(title: input.title, body: input.body, tags: input.tags))
             }
             return r
         }
@@ -366,7 +366,7 @@ public struct IndexBuilder: Sendable {
         let tags = split.matter.tags.joined(separator: " ")
         var rows = SparseRows()
         for p in split.passages {
-            rows.append(embedder.counts(title: p.title, body: tags.isEmpty ? p.text : p.text + "\n" + tags))
+            rows.append(embedder.counts(title: p.title, body: p.text, tags: tags))
         }
         return .embedded(hash, split.passages, tags, rows, [notice, split.problem].compactMap { $0 })
     }

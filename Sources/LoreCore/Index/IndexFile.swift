@@ -141,6 +141,7 @@ public enum IndexFile {
         stats.u64(UInt64(lexical.terms.count))
         return [("CONF", config), ("NOTE", notes.data), ("FILE", files.data), ("SEGS", segments.data), ("LATN", latent.data),
                 ("LSTA", stats.data), ("TERM", lexical.terms), ("DFRQ", lexical.df), ("LNRM", lexical.lengthNorms),
+                ("LCTX", lexical.contextRatios),
                 ("LMAX", lexical.maxWeights), ("LMIN", lexical.minWeights)]
     }
 
@@ -226,12 +227,14 @@ public enum IndexFile {
         let termCount = try st.int()
         guard termCount <= root.file.size else { throw LoreError.indexDamaged(file: path, problem: "term count") }
         let norms = try root.column("LNRM", count: slots, of: Float.self)
+        let ratios = try root.column("LCTX", count: slots, of: Float.self)
         let terms = try root.column("TERM", count: termCount, of: UInt32.self)
         for t in 0..<termCount where (t > 0 && terms[t] <= terms[t - 1]) || Int(terms[t]) >= d {
             throw LoreError.indexDamaged(file: path, problem: "term list")
         }
         let lexical = LexicalModel(weighting: config.weighting, live: live, terms: terms,
                                    df: try root.column("DFRQ", count: termCount, of: UInt32.self), lengthNorms: norms,
+                                   contextRatios: ratios,
                                    averageLength: averageLength, maxWeights: try root.column("LMAX", count: termCount, of: Float.self),
                                    minWeights: try root.column("LMIN", count: termCount, of: Float.self))
         // Generated collections (lore bench) have passages but no notes.

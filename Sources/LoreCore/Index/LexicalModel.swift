@@ -4,13 +4,23 @@ import Foundation
 /// frequencies and idf, each passage's length normalization, and each term's score bounds. It
 /// knows nothing of questions: `LexicalScorer` (Search/) scores them with these statistics.
 ///
-/// For a hashed count c of feature f in a passage of length len (sum of |c|), the passage's
-/// weight of f is sign(c) · |c|·(k1+1) / (|c| + K), with K = k1·(1 - b + b·len/avglen)
-/// (Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond", 2009),
-/// and the idf is Lucene's ln(1 + (N - df + 0.5)/(df + 0.5)), never negative. A query vector
-/// holds each term's count × idf, and a passage's score is the dot product of the two. Saturation
-/// keeps one repeated word from outweighing the rest of a question, and length normalization is
-/// a share of the mean (b), so short passages (titles, claims) are neither favoured nor buried.
+/// A passage has two fields (`FieldCount`): its context (its heading path) and its body.
+/// Each field's count of a term is divided by that field's length normalization,
+/// n = 1 - b + b·len/avglen (len the sum of the field's |counts|, avglen its mean over live
+/// passages), and the sum t = body/n_body + w·context/n_context (w the title boost) is saturated
+/// once: the passage's weight of the term is sign(t)·|t|·(k1+1) / (|t| + k1). This is BM25F
+/// (Robertson, Zaragoza and Taylor, "Simple BM25 extension to multiple weighted fields", 2004;
+/// Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond", 2009):
+/// a word of the note's title, which every section of the note holds, counts as much in a long
+/// section as in a short one, where BM25 over the concatenation would let a short section that
+/// only shares the note's title outrank a long one whose own text holds the word too. The idf
+/// is Lucene's ln(1 + (N - df + 0.5)/(df + 0.5)), never negative. A query vector holds each term's count ×
+/// idf, and a passage's score is the dot product of the two. Saturation keeps one repeated word
+/// from outweighing the rest of a question, and length normalization is a share of the mean
+/// (b), so short passages (titles, claims) are neither favoured nor buried.
+///
+/// Computed as (body + context·R) / (|body + context·R| + K), with each passage's K =
+/// k1·n_body and R = w·n_body/n_context: one division a posting, as for plain BM25.
 ///
 /// Postings hold the counts; N, df, avglen and each passage's K are derived from the live
 /// postings when the index is built or opened, so a refreshed index scores exactly like a full
@@ -29,9 +39,11 @@ public struct LexicalModel: @unchecked Sendable {
     let df: Column<UInt32>
     /// BM25's idf of each term.
     let idf: [Float]
-    /// Each slot's BM25 length normalization K; -1 for a dead slot.
+    /// Each slot's BM25 length normalization K = k1·n_body; -1 for a dead slot.
     let lengthNorms: Column<Float>
-    /// Mean length of the live passages (sum of |counts|).
+    /// Each slot's R = w·n_body/n_context: what one count of context weighs in body counts.
+    let contextRatios: Column<Float>
+    /// Mean body length of the live passages (sum of |body counts|).
     let averageLength: Float
     /// Each term's largest and smallest saturated weight over live postings: the bounds that let
     /// MaxScore skip passages that cannot enter the top k.
@@ -42,7 +54,8 @@ public struct LexicalModel: @unchecked Sendable {
     public var slots: Int { lengthNorms.count }
 
     init(weighting: IndexConfig.Weighting, live: Int, terms: Column<UInt32>, df: Column<UInt32>,
-         lengthNorms: Column<Float>, averageLength: Float, maxWeights: Column<Float>, minWeights: Column<Float>) {
+         lengthNorms: Column<Float>, contextRatios: Column<Float>, averageLength: Float, maxWeights: Column<Float>,
+         minWeights: Column<Float>) {
         self.weighting = weighting
         self.live = live
         self.terms = terms
@@ -50,6 +63,7 @@ public struct LexicalModel: @unchecked Sendable {
         self.df = df
         idf = Self.idf(df.buffer, live: live)
         self.lengthNorms = lengthNorms
+        self.contextRatios = contextRatios
         self.averageLength = averageLength
         self.maxWeights = maxWeights
         self.minWeights = minWeights
@@ -122,21 +136,33 @@ public struct LexicalModel: @unchecked Sendable {
                 let slot = bases[s] + Int(segment.ids[k])
                 guard alive[slot] else { continue }
                 c += 1
-                out.lengths[slot] += abs(Float(segment.counts[k]))
+                let (body, context) = FieldCount.split(Int32(segment.counts[k]))
+                out.lengths[slot] += abs(body)
+                out.contexts[slot] += abs(context)
             }
             out.df[Int(termOf[s][j])] += c
-        }, from: (df: [UInt32](repeating: 0, count: d), lengths: [Float](repeating: 0, count: n)))
+        }, from: (df: [UInt32](repeating: 0, count: d), lengths: [Float](repeating: 0, count: n),
+                  contexts: [Float](repeating: 0, count: n)))
         let df = (0..<d).map { f in counted.reduce(0) { $0 + $1.df[f] } }
-        var norms = [Float](repeating: -1, count: n)
-        var total: Double = 0
-        var lengths = [Float](repeating: 0, count: n)
+        var norms = [Float](repeating: -1, count: n), ratios = [Float](repeating: 1, count: n)
+        var total: Double = 0, contextTotal: Double = 0
+        var lengths = [Float](repeating: 0, count: n), contexts = [Float](repeating: 0, count: n)
         for i in 0..<n where alive[i] {
-            for p in 0..<parts { lengths[i] += counted[p].lengths[i] }
+            for p in 0..<parts {
+                lengths[i] += counted[p].lengths[i]
+                contexts[i] += counted[p].contexts[i]
+            }
             total += Double(lengths[i])
+            contextTotal += Double(contexts[i])
         }
         let averageLength = live > 0 ? max(Float(total / Double(live)), 1e-9) : 1
+        let averageContext = live > 0 ? max(Float(contextTotal / Double(live)), 1e-9) : 1
         let w = config.weighting
-        for i in 0..<n where alive[i] { norms[i] = w.k1 * (1 - w.b + w.b * lengths[i] / averageLength) }
+        for i in 0..<n where alive[i] {
+            let body = 1 - w.b + w.b * lengths[i] / averageLength
+            norms[i] = w.k1 * body
+            ratios[i] = config.titleBoost * body / (1 - w.b + w.b * contexts[i] / averageContext)
+        }
         // Bounds: each part fills its own dimensions' largest and smallest saturated weight.
         let zeros = [Float](repeating: 0, count: d)
         let boundParts = eachPart({ s, j, bounds in
@@ -144,9 +170,10 @@ public struct LexicalModel: @unchecked Sendable {
             let f = Int(termOf[s][j])
             var a = bounds.hi[f], b = bounds.lo[f]
             for k in Int(segment.offsets[j])..<Int(segment.offsets[j + 1]) {
-                let norm = norms[bases[s] + Int(segment.ids[k])]
+                let slot = bases[s] + Int(segment.ids[k])
+                let norm = norms[slot]
                 guard norm >= 0 else { continue }
-                let v = Self.saturate(Float(segment.counts[k]), norm)
+                let v = Self.saturate(stored: segment.counts[k], norm, ratios[slot])
                 a = max(a, v)
                 b = min(b, v)
             }
@@ -156,7 +183,7 @@ public struct LexicalModel: @unchecked Sendable {
         let hi = (0..<d).map { f in boundParts.reduce(0) { max($0, $1.hi[f]) } }
         let lo = (0..<d).map { f in boundParts.reduce(0) { min($0, $1.lo[f]) } }
         self.init(weighting: config.weighting, live: live, terms: Column(terms), df: Column(df),
-                  lengthNorms: Column(norms), averageLength: averageLength, maxWeights: Column(hi),
+                  lengthNorms: Column(norms), contextRatios: Column(ratios), averageLength: averageLength, maxWeights: Column(hi),
                   minWeights: Column(lo))
     }
 
@@ -176,13 +203,21 @@ public struct LexicalModel: @unchecked Sendable {
         c / (abs(c) + norm)
     }
 
+    /// BM25F's saturation of a packed count (`FieldCount`) for a passage with length
+    /// normalization `norm` (K) and context ratio `ratio` (R), without the factor k1+1.
+    @inline(__always) static func saturate(stored c: Int16, _ norm: Float, _ ratio: Float) -> Float {
+        let (body, context) = FieldCount.split(Int32(c))
+        return saturate(body + context * ratio, norm)
+    }
+
     /// The weighted vector of the passage in `slot` with hashed `counts`: each term's BM25 weight
     /// × idf (for the latent layer and feedback).
     func weightedRow(_ counts: SparseVector, slot: Int) -> SparseVector {
-        let norm = max(lengthNorms[slot], 0)
+        let norm = max(lengthNorms[slot], 0), ratio = contextRatios[slot]
         let k = weighting.k1 + 1
         return SparseVector(indices: counts.indices, values: zip(counts.indices, counts.values).map { f, c in
-            Self.saturate(c, norm) * k * idf(of: f)
+            let (body, context) = FieldCount.split(c)
+            return Self.saturate(body + context * ratio, norm) * k * idf(of: f)
         })
     }
 

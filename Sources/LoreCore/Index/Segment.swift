@@ -22,9 +22,9 @@ public final class Segment: @unchecked Sendable {
     let offsets: Column<UInt64>
     /// Passage (within the segment) of each posting, increasing within a dimension.
     let ids: Column<UInt32>
-    /// Signed hashed count of each posting (a term's occurrences, title terms boosted; whole
-    /// numbers, since the title boost is one), clamped to ±32767: BM25's saturation, idf and length
-    /// normalization are applied at query time from the statistics.
+    /// Signed hashed count of each posting, its body and context (title) counts packed in one
+    /// (`FieldCount`): BM25F's saturation, idf and length normalization are applied at query time
+    /// from the statistics.
     let counts: Column<Int16>
     /// Latent vectors, row-major (passages × rank), in fixed point: component x is stored as
     /// round(x × 32767), exact to 1.5e-5 for unit vectors at half the bytes of float32. Empty
@@ -100,8 +100,7 @@ public final class Segment: @unchecked Sendable {
 
     static let vectorScale: Float = 32767
 
-    /// A hashed count as stored: rounded to a whole number and clamped to ±32767 (a passage holds
-    /// at most a few hundred words; BM25 saturates long before).
+    /// A packed count (`FieldCount`, each field already clamped to its range) as stored.
     static func storedCount(_ c: Float) -> Int16 {
         Int16(clamping: Int(c.rounded()))
     }
@@ -147,7 +146,7 @@ public final class Segment: @unchecked Sendable {
     }
 
     /// What passage i was embedded from, its bytes checked on first use.
-    func embeddingInput(_ i: Int) throws -> (title: String, body: String) {
+    func embeddingInput(_ i: Int) throws -> EmbeddingInput {
         try checks?.passage(i, self)
         return passages.embeddingInput(i)
     }

@@ -25,15 +25,15 @@ public struct LexicalScorer {
     /// -infinity so that no later stage can bring them back.
     public func score(_ query: SparseVector, into scores: UnsafeMutableBufferPointer<Float>) throws {
         for i in scores.indices { scores[i] = 0 }
-        let norms = statistics.lengthNorms.buffer.baseAddress!
+        let norms = statistics.lengthNorms.buffer.baseAddress!, ratios = statistics.contextRatios.buffer.baseAddress!
         for (s, segment) in segments.enumerated() {
-            let out = scores.baseAddress! + bases[s], norm = norms + bases[s]
+            let out = scores.baseAddress! + bases[s], norm = norms + bases[s], ratio = ratios + bases[s]
             let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
             for (f, q) in zip(query.indices, query.values) {
                 let qw = weight(q)
                 for p in try segment.postings(f) {
                     let i = Int(ids[p])
-                    out[i] += qw * LexicalModel.saturate(Float(counts[p]), norm[i])
+                    out[i] += qw * LexicalModel.saturate(stored: counts[p], norm[i], ratio[i])
                 }
             }
         }
@@ -57,14 +57,14 @@ public struct LexicalScorer {
     public func top(_ query: SparseVector, k: Int, accumulator: inout ScoreAccumulator) throws -> [Hit] {
         let n = statistics.slots
         accumulator.prepare(slots: n)
-        let norms = statistics.lengthNorms.buffer.baseAddress!
+        let norms = statistics.lengthNorms.buffer.baseAddress!, ratios = statistics.contextRatios.buffer.baseAddress!
         var touched = 0
         // Damage found mid-way leaves sums behind: the next question starts from fresh zeros.
         do { try accumulator.scores.withUnsafeMutableBufferPointer { scores in
             try accumulator.touched.withUnsafeMutableBufferPointer { list in
                 for (s, segment) in segments.enumerated() {
                     let base = bases[s]
-                    let out = scores.baseAddress! + base, norm = norms + base
+                    let out = scores.baseAddress! + base, norm = norms + base, ratio = ratios + base
                     let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
                     for (f, q) in zip(query.indices, query.values) {
                         let qw = weight(q)
@@ -78,7 +78,7 @@ public struct LexicalScorer {
                             let old = out[i]
                             list[min(touched, n)] = Int32(base + i)
                             touched += old == 0 ? 1 : 0
-                            out[i] = old + qw * LexicalModel.saturate(Float(counts[p]), norm[i])
+                            out[i] = old + qw * LexicalModel.saturate(stored: counts[p], norm[i], ratio[i])
                         }
                     }
                 }
@@ -135,7 +135,8 @@ public struct LexicalScorer {
         let m = plan.order.count
         let ids = segment.ids.buffer.baseAddress!, counts = segment.counts.buffer.baseAddress!
         let norm = statistics.lengthNorms.buffer.baseAddress! + base
-        let floor = seedFloor(plan, c, k: heap.k, ids: ids, counts: counts, norm: norm)
+        let ratio = statistics.contextRatios.buffer.baseAddress! + base
+        let floor = seedFloor(plan, c, k: heap.k, ids: ids, counts: counts, norm: norm, ratio: ratio)
         var threshold = max(heap.count == heap.k ? heap.worst.score : 0, floor)
         var firstEssential = plan.firstEssential(above: threshold, full: heap.count == heap.k || floor > 0)
         // Each essential term's next passage (UInt32.max once its postings are done).
@@ -145,12 +146,12 @@ public struct LexicalScorer {
             var doc = UInt32.max
             for i in firstEssential..<m { doc = min(doc, c.next[i]) }
             if doc == UInt32.max { break }
-            let kd = norm[Int(doc)]
+            let kd = norm[Int(doc)], r = ratio[Int(doc)]
             var estimate: Float = 0
             var held = 0
             for i in firstEssential..<m where c.next[i] == doc {
                 let p = c.cursor[i]
-                let v = c.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
+                let v = c.weight[i] * LexicalModel.saturate(stored: counts[p], kd, r)
                 c.contribution[i] = v
                 c.held[held] = i
                 held += 1
@@ -166,7 +167,7 @@ public struct LexicalScorer {
                 if let p = Self.gallop(ids, from: c.cursor[i], to: c.end[i], to: doc) {
                     c.cursor[i] = p
                     if ids[p] == doc {
-                        let v = c.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
+                        let v = c.weight[i] * LexicalModel.saturate(stored: counts[p], kd, r)
                         c.contribution[i] = v
                         c.held[held] = i
                         held += 1
@@ -200,7 +201,7 @@ public struct LexicalScorer {
     /// set a hair under that score, so that the passages scoring it are still taken in, ties
     /// broken as always.
     private func seedFloor(_ plan: MaxScorePlan, _ c: MaxScoreCursors, k: Int, ids: UnsafePointer<UInt32>,
-                           counts: UnsafePointer<Int16>, norm: UnsafePointer<Float>) -> Float {
+                           counts: UnsafePointer<Int16>, norm: UnsafePointer<Float>, ratio: UnsafePointer<Float>) -> Float {
         let m = plan.order.count
         let strongest = m - 1
         let lo = c.cursor[strongest], hi = c.end[strongest]
@@ -210,18 +211,18 @@ public struct LexicalScorer {
         for p in lo..<hi {
             let kd = norm[Int(ids[p])]
             guard kd >= 0 else { continue }
-            seeds.insert(Hit(passage: Int(ids[p]), score: w * LexicalModel.saturate(Float(counts[p]), kd)))
+            seeds.insert(Hit(passage: Int(ids[p]), score: w * LexicalModel.saturate(stored: counts[p], kd, ratio[Int(ids[p])])))
         }
         guard seeds.count == k else { return 0 }
         // The places in question order, so that each seed's score is summed as `score` sums it.
         let places = (0..<m).sorted { plan.order[$0] < plan.order[$1] }
         var least = Float.infinity
         for seed in seeds.items {
-            let doc = UInt32(seed.passage), kd = norm[seed.passage]
+            let doc = UInt32(seed.passage), kd = norm[seed.passage], r = ratio[seed.passage]
             var sum: Float = 0
             for i in places {
                 guard let p = Self.gallop(ids, from: c.cursor[i], to: c.end[i], to: doc), ids[p] == doc else { continue }
-                sum += c.weight[i] * LexicalModel.saturate(Float(counts[p]), kd)
+                sum += c.weight[i] * LexicalModel.saturate(stored: counts[p], kd, r)
             }
             guard sum > 0 else { return 0 }
             least = min(least, sum)

@@ -90,7 +90,7 @@ extension Searcher {
                 let slot = index.bases[s] + Int(segment.ids[k])
                 guard index.lexical.isLive(slot) else { continue }
                 let input = try index.embeddingInput(slot)
-                return analyzer.terms(input.title + "\n" + input.body).contains(term)
+                return analyzer.terms(input.title + "\n" + input.bodyAndTags).contains(term)
             }
         }
         return false

@@ -143,7 +143,7 @@ public final class Searcher {
         func score(_ slot: Int) throws -> Float {
             guard try proximity.applies(toSlot: slot, scorer) else { return 0 }
             let input = try index.embeddingInput(slot)
-            return proximity.score(title: input.title, body: input.body, norm: max(index.lexical.lengthNorms[slot], 0), embedder: embedder)
+            return proximity.score(title: input.title, body: input.bodyAndTags, norm: max(index.lexical.lengthNorms[slot], 0), embedder: embedder)
         }
         for j in head.indices {
             let slot = head[j].passage
@@ -231,7 +231,7 @@ public final class Searcher {
         let total = passages.reduce(0) { $0 + max(0, $1.score) }
         for hit in passages where hit.score > 0 {
             let input = try index.embeddingInput(hit.passage)
-            let row = index.lexical.weightedRow(embedder.counts(title: input.title, body: input.body), slot: hit.passage)
+            let row = index.lexical.weightedRow(embedder.counts(title: input.title, body: input.body, tags: input.tags), slot: hit.passage)
             let norm = row.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { continue }
             let share = beta * hit.score / total / norm
