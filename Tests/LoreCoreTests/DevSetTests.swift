@@ -46,8 +46,8 @@ final class DevSetTests: XCTestCase {
 /// from the two source documents alone by an author who had not seen the notes or the ranking
 /// code, before the answering note and section were looked up, and never edited: 20 reuse a
 /// distinctive word, 40 ask in other words. Floors one question under what the defaults measured
-/// (notes in the top 3: keyword 20/20, paraphrase 32/40; sections 14/20 and 20/40). Their first
-/// run, before any change was measured on them, gave those same figures.
+/// (notes in the top 3: keyword 20/20, paraphrase 31/40; sections 15/20 and 21/40). Their first
+/// run, before any change was measured on them, gave 20/20, 32/40, 14/20 and 20/40.
 final class BlindQuestionsTests: XCTestCase {
     func testBlindQuestionsFindTheirNotesInTheTop3() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -58,11 +58,11 @@ final class BlindQuestionsTests: XCTestCase {
         XCTAssertEqual(found["keyword"]?.total, 20)
         XCTAssertEqual(found["paraphrase"]?.total, 40)
         XCTAssertGreaterThanOrEqual(found["keyword"]?.notes ?? 0, 19)
-        // Without WordNet the defaults find 30 of the 40 (measured with --related-weight 0).
-        XCTAssertGreaterThanOrEqual(found["paraphrase"]?.notes ?? 0, Searcher.related == nil ? 29 : 31,
+        // Without WordNet the defaults find 29 of the 40 (measured with --related-weight 0).
+        XCTAssertGreaterThanOrEqual(found["paraphrase"]?.notes ?? 0, Searcher.related == nil ? 28 : 30,
                                     Searcher.related == nil ? "WordNet (Debian's wordnet-base) is not installed" : "")
-        XCTAssertGreaterThanOrEqual(found["keyword"]?.sections ?? 0, 13)
-        XCTAssertGreaterThanOrEqual(found["paraphrase"]?.sections ?? 0, 19)
+        XCTAssertGreaterThanOrEqual(found["keyword"]?.sections ?? 0, 14)
+        XCTAssertGreaterThanOrEqual(found["paraphrase"]?.sections ?? 0, 20)
     }
 
     /// The same questions, each with two neighbouring letters of its longest word swapped
@@ -77,8 +77,9 @@ final class BlindQuestionsTests: XCTestCase {
         let (index, _) = try IndexBuilder(corpus: root.appendingPathComponent("corpus").path, config: IndexConfig()).build(previous: nil)
         let found = try QuestionSet.tally(questions, searcher: Searcher(index: index), label: "blind with typos")
         XCTAssertGreaterThanOrEqual(found["keyword"]?.notes ?? 0, 19)
-        // Without the corrections the typos cost five: 27 of the 40 (the build before them).
-        XCTAssertGreaterThanOrEqual(found["paraphrase"]?.notes ?? 0, 31)
+        // Without the corrections the typos cost five: 27 of the 40 (the build before them, when
+        // the questions without typos found 32).
+        XCTAssertGreaterThanOrEqual(found["paraphrase"]?.notes ?? 0, 30)
     }
 }
 
