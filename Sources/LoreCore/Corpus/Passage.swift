@@ -19,8 +19,8 @@ public struct Passage: Equatable, Sendable {
     }
 }
 
-/// What a passage is embedded from: its heading path and its note's tags (its context, which
-/// a note's passages share) and its text (its body).
+/// What a passage is embedded from: its heading path (its context field) and its text and its
+/// note's tags (its body field; `FieldCount`).
 public struct EmbeddingInput: Sendable {
     public var title: String
     public var body: String
