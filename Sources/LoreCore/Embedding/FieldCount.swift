@@ -4,7 +4,7 @@
 /// sign), the body within ±1023 and the context within ±15, so that it fits the Int16 a
 /// posting stores. BM25F (`LexicalModel`) normalizes each field by its own length and weighs
 /// the context `titleBoost` times the body.
-public enum FieldCount {
+enum FieldCount {
     /// What one count of context adds to the packed number.
     static let contextUnit: Float = 2048
     static let bodyLimit: Float = 1023
