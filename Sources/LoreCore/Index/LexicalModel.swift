@@ -159,9 +159,11 @@ public struct LexicalModel: @unchecked Sendable {
         let averageContext = live > 0 ? max(Float(contextTotal / Double(live)), 1e-9) : 1
         let w = config.weighting
         for i in 0..<n where alive[i] {
-            let body = 1 - w.b + w.b * lengths[i] / averageLength
+            // A field's length normalization n = 1 - b + b·len/avglen.
+            func n(_ length: Float, _ average: Float) -> Float { 1 - w.b + w.b * length / average }
+            let body = n(lengths[i], averageLength)
             norms[i] = w.k1 * body
-            ratios[i] = config.titleBoost * body / (1 - w.b + w.b * contexts[i] / averageContext)
+            ratios[i] = config.titleBoost * body / n(contexts[i], averageContext)
         }
         // Bounds: each part fills its own dimensions' largest and smallest saturated weight.
         let zeros = [Float](repeating: 0, count: d)
@@ -203,11 +205,16 @@ public struct LexicalModel: @unchecked Sendable {
         c / (abs(c) + norm)
     }
 
-    /// BM25F's saturation of a packed count (`FieldCount`) for a passage with length
-    /// normalization `norm` (K) and context ratio `ratio` (R), without the factor k1+1.
+    /// BM25F's saturation of a term's body and context counts for a passage with length
+    /// normalization `norm` (K) and context ratio `ratio` (R), without the factor k1+1:
+    /// t/(|t| + K) with t = body + R·context.
+    @inline(__always) static func saturate(_ fields: (body: Float, context: Float), _ norm: Float, _ ratio: Float) -> Float {
+        saturate(fields.body + fields.context * ratio, norm)
+    }
+
+    /// The same for a posting's stored count (`FieldCount`).
     @inline(__always) static func saturate(stored c: Int16, _ norm: Float, _ ratio: Float) -> Float {
-        let (body, context) = FieldCount.split(Int32(c))
-        return saturate(body + context * ratio, norm)
+        saturate(FieldCount.split(Int32(c)), norm, ratio)
     }
 
     /// The weighted vector of the passage in `slot` with hashed `counts`: each term's BM25 weight
@@ -216,8 +223,7 @@ public struct LexicalModel: @unchecked Sendable {
         let norm = max(lengthNorms[slot], 0), ratio = contextRatios[slot]
         let k = weighting.k1 + 1
         return SparseVector(indices: counts.indices, values: zip(counts.indices, counts.values).map { f, c in
-            let (body, context) = FieldCount.split(c)
-            return Self.saturate(body + context * ratio, norm) * k * idf(of: f)
+            Self.saturate(FieldCount.split(c), norm, ratio) * k * idf(of: f)
         })
     }
 
