@@ -74,7 +74,7 @@ public struct SearchOptions: ParsableArguments {
     @Option(help: "Proximity rescores the best N passages of each pass (default: \(QueryOptions().proximityDepth)).")
     public var proximityDepth: Int?
 
-    @Option(help: "The latent layer rescores the best N lexical matches (default: \(QueryOptions().candidates)).")
+    @Option(help: "The latent layer rescores the best N lexical matches (default: ten per answer asked for, from 100 to 1000).")
     public var candidates: Int?
 
     @Option(help: "Rocchio feedback from the top N results; 0 turns it off (default: \(QueryOptions().feedback.documents)).")

@@ -137,7 +137,7 @@ final class QualityTests: XCTestCase {
             try LexicalScorer(index).score(q, into: &lexical)
             let matches = lexical.enumerated().filter { $0.element > 0 }
                 .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
-                .prefix(options.candidates)
+                .prefix(options.candidates(answers: 10))
             let projected = try latent.project(q)
             let cosines = try matches.map { m -> Double in
                 let (segment, i) = index.locate(m.offset)

@@ -30,7 +30,8 @@ public struct SearchResult: Sendable {
 ///
 /// 1. the question is embedded like the passages, with the user's synonyms of its words and the
 ///    WordNet relatives of the words no passage holds, and scored by the lexical layer (BM25);
-/// 2. its best `candidates` lexical matches are rescored by fusing their lexical score (divided
+/// 2. its best `candidates` lexical matches (by default ten per answer asked for, at least 100)
+///    are rescored by fusing their lexical score (divided
 ///    by the best one) with their latent cosine, (1 - w)·lexical + w·latent;
 /// 3. Rocchio feedback moves the question towards its first `feedback.documents` answers, and
 ///    stages 1-2 run again;
@@ -109,7 +110,8 @@ public final class Searcher {
             }
             return Array(ranked.prefix(k))
         }
-        var (ranked, agreement, best) = try fused(query, clock: &clock)
+        let window = options.candidates(answers: k)
+        var (ranked, agreement, best) = try fused(query, candidates: window, clock: &clock)
         // Proximity rescores each pass's best, on the fused scale (the best lexical score of the
         // question counts 1) and as part of the lexical evidence, whose share is 1 - w.
         func withProximity(_ hits: [Hit], agreement: Float) throws -> [Hit] {
@@ -124,7 +126,7 @@ public final class Searcher {
             let top = Array(ranked.prefix(feedback.documents))
             let expanded = try expand(query, with: top, beta: feedback.beta * agreement, terms: feedback.terms)
             lap(&clock, \.feedback)
-            let second = try fused(expanded, clock: &clock)
+            let second = try fused(expanded, candidates: window, clock: &clock)
             ranked = try withProximity(second.hits, agreement: second.agreement)
         }
         defer { lap(&clock, \.topK) }
@@ -183,8 +185,8 @@ public final class Searcher {
     /// The candidates of `query` (its best `candidates` lexical matches), ranked by the fused
     /// score (1 - w)·lexical / best lexical + w·latent cosine, with w the latent weight × the
     /// agreement r²; and the agreement (1 without a latent layer).
-    private func fused(_ query: SparseVector, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float, best: Float) {
-        let candidates = try LexicalScorer(index).top(query, k: options.candidates, accumulator: &accumulator)
+    private func fused(_ query: SparseVector, candidates window: Int, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float, best: Float) {
+        let candidates = try LexicalScorer(index).top(query, k: window, accumulator: &accumulator)
         lap(&clock, \.lexical)
         guard let best = candidates.first?.score, let latent = index.latent, options.latentWeight > 0 else {
             return (candidates, 1, candidates.first?.score ?? 0)

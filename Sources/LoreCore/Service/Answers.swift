@@ -127,7 +127,8 @@ public struct ServiceStatus: Codable, Sendable, Equatable {
         public var related_weight: Float
         public var proximity_weight: Float
         public var proximity_depth: Int
-        public var candidates: Int
+        /// Absent when automatic (ten per answer asked for, from 100 to 1000).
+        public var candidates: Int?
         public var feedback_docs: Int
         public var synonyms: Int
     }
