@@ -111,7 +111,7 @@ public final class Searcher {
             return Array(ranked.prefix(k))
         }
         let window = options.candidates(answers: k)
-        var (ranked, agreement, best) = try fused(query, candidates: window, clock: &clock)
+        var (ranked, agreement, best) = try fused(query, candidates: window, pruned: true, clock: &clock)
         // Proximity rescores each pass's best, on the fused scale (the best lexical score of the
         // question counts 1) and as part of the lexical evidence, whose share is 1 - w.
         func withProximity(_ hits: [Hit], agreement: Float) throws -> [Hit] {
@@ -126,7 +126,7 @@ public final class Searcher {
             let top = Array(ranked.prefix(feedback.documents))
             let expanded = try expand(query, with: top, beta: feedback.beta * agreement, terms: feedback.terms)
             lap(&clock, \.feedback)
-            let second = try fused(expanded, candidates: window, clock: &clock)
+            let second = try fused(expanded, candidates: window, pruned: false, clock: &clock)
             ranked = try withProximity(second.hits, agreement: second.agreement)
         }
         defer { lap(&clock, \.topK) }
@@ -184,9 +184,14 @@ public final class Searcher {
 
     /// The candidates of `query` (its best `candidates` lexical matches), ranked by the fused
     /// score (1 - w)·lexical / best lexical + w·latent cosine, with w the latent weight × the
-    /// agreement r²; and the agreement (1 without a latent layer).
-    private func fused(_ query: SparseVector, candidates window: Int, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float, best: Float) {
-        let candidates = try LexicalScorer(index).top(query, k: window, accumulator: &accumulator)
+    /// agreement r²; and the agreement (1 without a latent layer). The candidates are the same
+    /// either way; `pruned` finds them by MaxScore, for a question's own few terms, where the
+    /// best 100 soon set a bound that skips most postings; otherwise they are summed term by term,
+    /// for a question expanded by feedback, whose hundred more terms leave MaxScore little to skip
+    /// and a cursor step to pay on every posting (docs/design.md).
+    private func fused(_ query: SparseVector, candidates window: Int, pruned: Bool, clock: inout UInt64?) throws -> (hits: [Hit], agreement: Float, best: Float) {
+        let candidates = pruned ? try LexicalScorer(index).topK(query, k: window)
+            : try LexicalScorer(index).top(query, k: window, accumulator: &accumulator)
         lap(&clock, \.lexical)
         guard let best = candidates.first?.score, let latent = index.latent, options.latentWeight > 0 else {
             return (candidates, 1, candidates.first?.score ?? 0)
