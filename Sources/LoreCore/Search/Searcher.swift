@@ -63,6 +63,15 @@ public final class Searcher {
     /// Candidates over which the lexical and latent layers' agreement is measured.
     static let agreementDepth = 30
 
+    /// The most terms a question may have for its first pass to find its candidates by MaxScore
+    /// (see `fused`). Each passage MaxScore visits costs a look at every term's cursor, where
+    /// summing term by term costs one addition a posting: over the 10,820 abstracts of the four
+    /// collections merged, questions made of two of their questions joined (about 30 words) took
+    /// 449-481 ms with MaxScore against 406-414 summed, of ten joined 216-219 against 174-185
+    /// (`lore eval`, every question), while the bench's questions of 2-12 words (up to 24 terms:
+    /// words and stems) gained at 100k and 1M passages (docs/design.md).
+    static let prunedTerms = 24
+
     /// The user's own synonyms (`Synonyms.load(corpus:)`), when the notes folder has them.
     public let synonyms: Synonyms?
 
@@ -111,7 +120,8 @@ public final class Searcher {
             return Array(ranked.prefix(k))
         }
         let window = options.candidates(answers: k)
-        var (ranked, agreement, best) = try fused(query, candidates: window, pruned: true, clock: &clock)
+        var (ranked, agreement, best) = try fused(query, candidates: window,
+                                                  pruned: query.indices.count <= Self.prunedTerms, clock: &clock)
         // Proximity rescores each pass's best, on the fused scale (the best lexical score of the
         // question counts 1) and as part of the lexical evidence, whose share is 1 - w.
         func withProximity(_ hits: [Hit], agreement: Float) throws -> [Hit] {
