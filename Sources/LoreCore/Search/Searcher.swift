@@ -30,9 +30,9 @@ public struct SearchResult: Sendable {
 ///
 /// 1. the question is embedded like the passages, with the user's synonyms of its words and the
 ///    WordNet relatives of the words no passage holds, and scored by the lexical layer (BM25);
-/// 2. its best `candidates` lexical matches (by default ten per answer asked for, at least 100)
-///    are rescored by fusing their lexical score (divided
-///    by the best one) with their latent cosine, (1 - w)·lexical + w·latent;
+/// 2. its best `candidates` lexical matches (by default ten per answer asked for, from 100 to
+///    1000) are rescored by fusing their lexical score (divided by the best one) with their latent
+///    cosine, (1 - w)·lexical + w·latent;
 /// 3. Rocchio feedback moves the question towards its first `feedback.documents` answers, and
 ///    stages 1-2 run again;
 /// 4. the exact top k is kept, ties broken by passage order.

@@ -23,7 +23,8 @@ extension NotesService {
             }
             let start = DispatchTime.now().uptimeNanoseconds
             let filtered = request.pathPrefix != nil || request.tag != nil
-            // Filters and grouping keep some of the hits: ask for more, then keep the first k that pass.
+            // Filters and grouping keep some of the hits: ask for more (a filter, ten per answer and
+            // at least 1000), then keep the first k that pass.
             let depth = filtered ? min(SearchRequest.maxK, max(request.k * 10, 1000))
                 : request.group ? min(SearchRequest.maxK, request.k * 10) : request.k
             let prefix = request.pathPrefix.map(relative)
