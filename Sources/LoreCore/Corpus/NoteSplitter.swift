@@ -124,7 +124,9 @@ public struct NoteSplitter: Sendable {
             }
             if paragraph == nil {
                 paragraph = i
-                plainParagraph = line.count - trimmed.count < 4
+                // The indent is spaces, a byte each: counted in bytes, not by walking the line's
+                // characters (a paragraph's line can be long).
+                plainParagraph = line.utf8.count - trimmed.utf8.count < 4
             }
             if startsBlock(trimmed) { plainParagraph = false }
         }
