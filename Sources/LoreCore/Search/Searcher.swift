@@ -68,8 +68,8 @@ public final class Searcher {
     /// summing term by term costs one addition a posting: over the 10,820 abstracts of the four
     /// collections merged, questions made of two of their questions joined (about 30 words) took
     /// 449-481 ms with MaxScore against 406-414 summed, of ten joined 216-219 against 174-185
-    /// (`lore eval`, every question), while the bench's questions of 2-12 words (up to 24 terms:
-    /// words and stems) gained at 100k and 1M passages (docs/design.md).
+    /// (`lore eval`, every question), while the bench's questions of 2-12 words (a term each, and
+    /// the relatives of words no passage holds) gained at 100k and 1M passages (docs/design.md).
     static let prunedTerms = 24
 
     /// The user's own synonyms (`Synonyms.load(corpus:)`), when the notes folder has them.
