@@ -29,4 +29,35 @@ final class ProximityTests: XCTestCase {
         XCTAssertGreaterThan(near[0].score, near[1].score)
         XCTAssertEqual(near[1].score, plain[0].score, accuracy: 1e-5, "words 15 tokens apart are not near")
     }
+
+    /// A token whose first letter no question word has is not looked up, and nothing else
+    /// changes: the words of those initials keep their dimensions and every token its place,
+    /// through inflections, stop words, an apostrophe, a digit and a hyphen.
+    func testInitialsSkipOnlyWordsThatCannotMatch() {
+        let embedder = HashedEmbedder(config: IndexConfig())
+        let text = "The boundaries of a boundary layer's 3-d flow, and 'tis time-sharing's BOUNDARY é"
+        var all: [UInt32?] = []
+        embedder.forEachTokenDimension(in: text) { _, d in all.append(d) }
+        var initials = HashedEmbedder.Initials()
+        for b in "bl".utf8 { initials.insert(b) }
+        var kept: [UInt32?] = []
+        embedder.forEachTokenDimension(in: text, initials: initials) { _, d in kept.append(d) }
+        XCTAssertEqual(kept.count, all.count)
+        let tokens = embedder.textAnalyzer.tokenizer.tokens(text).map(\.text)
+        XCTAssertEqual(tokens.count, all.count)
+        for (token, (a, k)) in zip(tokens, zip(all, kept)) {
+            let first = token.utf8.first!
+            if (97...122).contains(first) && !"bl".utf8.contains(first) {
+                XCTAssertNil(k, token)
+            } else {
+                XCTAssertEqual(k, a, token)
+            }
+        }
+        XCTAssertEqual(all[1], all[4], "boundaries and boundary share a stem")
+        var any = HashedEmbedder.Initials()
+        any.insert(UInt8(ascii: "'"))
+        var every: [UInt32?] = []
+        embedder.forEachTokenDimension(in: text, initials: any) { _, d in every.append(d) }
+        XCTAssertEqual(every, all, "a word that does not start with a-z admits every token")
+    }
 }

@@ -93,14 +93,34 @@ public final class HashedEmbedder {
         return span
     }
 
-    /// Calls `body` with each token of `text` in order and the dimension of its first term (nil
-    /// for a stop word), through the same token cache as `counts`: for term positions.
-    public func forEachTokenDimension(in text: String, _ body: (UInt32?) -> Void) {
+    /// Calls `body` with each token of `text` in order, its first byte, and the dimension of its
+    /// first term (nil for a stop word), through the same token cache as `counts`: for term
+    /// positions. With `initials`, a token that starts with a letter a-z outside it is not looked
+    /// up (nil): a word's stem starts with the word's first letter, so such a token cannot be a
+    /// term of words with those initials, and the lookup (a likely cache miss in a large token
+    /// cache) is skipped.
+    public func forEachTokenDimension(in text: String, initials: Initials? = nil, _ body: (UInt8, UInt32?) -> Void) {
         var state = takeState()
         defer { putBack(state) }
         analyzer.tokenizer.forEachToken(in: text) { bytes, _ in
+            let first = bytes.first ?? 0
+            if let initials, !initials.mayStart(first) { body(first, nil); return }
             let span = codes(of: bytes, &state)
-            body(span.count > 0 ? state.codes[span.start] & 0x7FFF_FFFF : nil)
+            body(first, span.count > 0 ? state.codes[span.start] & 0x7FFF_FFFF : nil)
+        }
+    }
+
+    /// The first letters (a-z) of some words, for `forEachTokenDimension`.
+    public struct Initials: Sendable {
+        private var letters: UInt32 = 0
+        public init() {}
+        /// Adds the first byte of a word; a byte other than a-z admits every word.
+        public mutating func insert(_ b: UInt8) {
+            letters |= (97...122).contains(b) ? 1 << UInt32(b - 97) : UInt32.max
+        }
+        /// False only for a word starting with a letter a-z that none of the words starts with.
+        @inline(__always) func mayStart(_ b: UInt8) -> Bool {
+            !(97...122).contains(b) || letters & (1 << UInt32(b - 97)) != 0
         }
     }
 

@@ -13,6 +13,9 @@ struct Proximity {
     /// Neighbouring question terms (their places in `dimensions`) and each pair's weight: mean
     /// idf × (k1+1).
     let pairs: [(a: Int, b: Int, weight: Float)]
+    /// The first letters of the question's words whose terms are in `dimensions`: a passage's
+    /// word with another initial is not looked up.
+    let initials: HashedEmbedder.Initials
 
     static let orderedWeight: Float = 0.1 / 0.85
     static let unorderedWeight: Float = 0.05 / 0.85
@@ -22,8 +25,9 @@ struct Proximity {
 
     init(question: String, embedder: HashedEmbedder, statistics: LexicalModel) {
         var terms: [UInt32] = []
-        embedder.forEachTokenDimension(in: question) { d in
-            if let d, statistics.documentFrequency(d) > 0 { terms.append(d) }
+        var firsts: [(UInt8, UInt32)] = []
+        embedder.forEachTokenDimension(in: question) { first, d in
+            if let d, statistics.documentFrequency(d) > 0 { terms.append(d); firsts.append((first, d)) }
         }
         var dimensions: [UInt32] = []
         func place(_ d: UInt32) -> Int {
@@ -39,6 +43,9 @@ struct Proximity {
         }
         self.dimensions = dimensions
         self.pairs = pairs
+        var initials = HashedEmbedder.Initials()
+        for (first, d) in firsts where dimensions.contains(d) { initials.insert(first) }
+        self.initials = initials
     }
 
     var isEmpty: Bool { pairs.isEmpty }
@@ -63,7 +70,7 @@ struct Proximity {
         var positions = [[Int]](repeating: [], count: dimensions.count)  // by place in `dimensions`
         var at = 0
         for text in [title, body] {
-            embedder.forEachTokenDimension(in: text) { d in
+            embedder.forEachTokenDimension(in: text, initials: initials) { _, d in
                 if let d, let i = dimensions.firstIndex(of: d) { positions[i].append(at) }
                 at += 1
             }
