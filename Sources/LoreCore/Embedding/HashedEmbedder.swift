@@ -98,7 +98,9 @@ public final class HashedEmbedder {
     /// positions. With `initials`, a token that starts with a letter a-z outside it is not looked
     /// up (nil): a word's stem starts with the word's first letter, so such a token cannot be a
     /// term of words with those initials, and the lookup (a likely cache miss in a large token
-    /// cache) is skipped.
+    /// cache) is skipped. (Of the 93,866 words and word parts of WordNet's index and exception
+    /// lists, the English Snowball stemmer changes the first letter of five, all starting with an
+    /// apostrophe, `'em` → `em`: a token not starting with a-z is always looked up.)
     public func forEachTokenDimension(in text: String, initials: Initials? = nil, _ body: (UInt8, UInt32?) -> Void) {
         var state = takeState()
         defer { putBack(state) }
