@@ -24,8 +24,9 @@ extension NotesService {
             let start = DispatchTime.now().uptimeNanoseconds
             let filtered = request.pathPrefix != nil || request.tag != nil
             // Filters and grouping keep some of the hits: ask for more (a filter, ten per answer and
-            // at least 1000), then keep the first k that pass.
-            let depth = filtered ? min(SearchRequest.maxK, max(request.k * 10, 1000))
+            // at least the candidates chosen, 1000 when left to the default), then keep the first
+            // k that pass.
+            let depth = filtered ? min(SearchRequest.maxK, max(request.k * 10, options.candidates ?? 1000))
                 : request.group ? min(SearchRequest.maxK, request.k * 10) : request.k
             let prefix = request.pathPrefix.map(relative)
             let tag = request.tag?.lowercased()
