@@ -37,6 +37,7 @@ rows=(
   "LSA k=100|--latent-dims 100"
   "LSA k=300|--latent-dims 300"
   "title boost 1 (heading terms count once)|--title-boost 1"
+  "request phrases kept (\"I am interested in\")|--drop-request-phrases false"
 )
 names=()
 while IFS= read -r line; do names+=("$line"); done < <($lore eval "$dir" --json --latent-dims 0 | python3 -c "

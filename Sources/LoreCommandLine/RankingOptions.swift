@@ -74,6 +74,9 @@ public struct SearchOptions: ParsableArguments {
     @Option(help: "Proximity rescores the best N passages of each pass (default: \(QueryOptions().proximityDepth)).")
     public var proximityDepth: Int?
 
+    @Option(help: "Leave request phrases (\"I am interested in\", \"tell me about\") out of questions: true or false (default: \(QueryOptions().dropsRequestPhrases)).")
+    public var dropRequestPhrases: Bool?
+
     @Option(help: "The latent layer rescores the best N lexical matches (default: ten per answer asked for, from 100 to 1000).")
     public var candidates: Int?
 
@@ -88,6 +91,7 @@ public struct SearchOptions: ParsableArguments {
 
     public var options: QueryOptions {
         var o = QueryOptions()
+        if let v = dropRequestPhrases { o.dropsRequestPhrases = v }
         if let v = latentWeight { o.latentWeight = v }
         if let v = candidates { o.candidates = v }
         if let v = relatedWeight { o.relatedWeight = v }

@@ -46,6 +46,25 @@ final class TokenizerTests: XCTestCase {
     }
 }
 
+final class RequestPhrasesTests: XCTestCase {
+    private func topic(_ s: String) -> [String] { Analyzer().terms(RequestPhrases.removed(from: s)) }
+
+    func testTheAskingGoesAndTheTopicStays() {
+        XCTAssertEqual(topic("I am interested in articles written by Udo Pooch"), ["articl", "written", "udo", "pooch"])
+        XCTAssertEqual(topic("Interested in robotics. We are not interested in arm motion."), ["robot", "arm", "motion"])
+        XCTAssertEqual(topic("I’d like to know about distributed algorithms"), ["distribut", "algorithm"])
+        XCTAssertEqual(topic("please tell me about the Lisbon trip"), ["lisbon", "trip"])
+        XCTAssertEqual(topic("we're looking for a sofa; I want to find the receipt"), ["sofa", "receipt"])
+    }
+
+    func testOnlyWholePhrasesGo() {
+        // Words of a phrase used otherwise keep their meaning.
+        XCTAssertEqual(topic("uninterested investors; interested parties"), ["uninterest", "investor", "interest", "parti"])
+        XCTAssertEqual(topic("what did I like about the hotel"), ["like", "hotel"])
+        XCTAssertEqual(topic("show the interest rate"), ["show", "interest", "rate"])
+    }
+}
+
 final class AnalyzerTests: XCTestCase {
     func testStopWordsGoAndSnowballStemsStay() {
         // Expected stems from Snowball's English stemmer (Python snowballstemmer 2.x gives the same).

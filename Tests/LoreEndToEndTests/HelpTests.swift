@@ -31,7 +31,7 @@ final class HelpTests: XCTestCase {
                                "--collection", "--corpus", "--index", "--no-ignore",
                                "--dimension-bits", "--title-boost", "--k1", "--b", "--latent-dims", "--latent-power-iterations",
                                "--latent-fit-sample", "--latent-seed", "--signed-hash",
-                               "--latent-weight", "--related-weight", "--proximity-weight", "--proximity-depth", "--candidates", "--feedback-docs", "--feedback-beta",
+                               "--latent-weight", "--related-weight", "--proximity-weight", "--proximity-depth", "--drop-request-phrases", "--candidates", "--feedback-docs", "--feedback-beta",
                                "--feedback-terms", "--version", "-h"])
         XCTAssertTrue(help.contains("\n  -k <k>                  How many passages to show (1 to 10000). (default: 5)\n"), help)
         // Every option that takes a value says what it is when left out.
@@ -41,7 +41,7 @@ final class HelpTests: XCTestCase {
         let described = Dictionary(options(help).map { ($0.name, $0.text) }) { a, _ in a }
         for (name, shown) in [("--k1", "(default: 1.2)"), ("--b", "(default: 0.75)"), ("--title-boost", "(default: 2)"),
                               ("--dimension-bits", "(default: 31)"), ("--latent-dims", "(default: 200)"), ("--latent-seed", "(default: 42)"),
-                              ("--signed-hash", "(default: true)"), ("--related-weight", "(default: 1: a synonym counts as the word)"), ("--proximity-depth", "(default: 20)"),
+                              ("--signed-hash", "(default: true)"), ("--related-weight", "(default: 1: a synonym counts as the word)"), ("--proximity-depth", "(default: 20)"), ("--drop-request-phrases", "(default: true)"),
                               ("--feedback-docs", "(default: 3)"), ("--color", "default: auto)")] {
             XCTAssertTrue(described[name]?.contains(shown) == true, "\(name): \(described[name] ?? "missing")")
         }

@@ -50,6 +50,25 @@ final class SmallFolderTests: XCTestCase {
     }
 }
 
+/// A question's request phrases ("I am interested in") say that it asks, not what about: a note
+/// that happens to use them does not answer it.
+final class RequestPhrasesEndToEndTests: XCTestCase {
+    func testTheAskingDoesNotMatchNotes() throws {
+        let s = Scratch()
+        s.write("notes/club.md", Data("# Chess club\n\nTom said he is interested in joining the club.\n".utf8))
+        s.write("notes/build.md", Data("# Compilers\n\nThe compilers course starts in March.\n".utf8))
+        let args = ["-k", "3", "--json", "--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        func sources(_ extra: [String]) throws -> [String] {
+            let r = try LoreProcess.run(["ask", "I am interested in compilers"] + extra + args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            return (object["results"] as! [[String: Any]]).map { ($0["source"] as! String).components(separatedBy: "/").last! }
+        }
+        XCTAssertEqual(try sources([]), ["build.md"])
+        XCTAssertEqual(Set(try sources(["--drop-request-phrases", "false"])), ["build.md", "club.md"])
+    }
+}
+
 /// A user's own synonyms (`.lore-synonyms` in the notes folder) bring a note's words to a question
 /// asked in others, and the file itself is not indexed as a note.
 final class SynonymsFileTests: XCTestCase {

@@ -5,7 +5,7 @@ public struct Highlighter {
 
     public init(question: String, analyzer: Analyzer) {
         self.analyzer = analyzer
-        terms = Set(analyzer.terms(question))
+        terms = Set(analyzer.terms(RequestPhrases.removed(from: question)))
     }
 
     /// The passage cut into pieces, each marked when it is a word that matches the question.

@@ -21,6 +21,9 @@ public struct QueryOptions: Equatable, Sendable {
     /// Proximity rescores this many of the best passages of each pass; those below keep their
     /// order, whatever k is.
     public var proximityDepth: Int = 20
+    /// Questions lose their request phrases ("I am interested in", "tell me about") before they
+    /// are matched (`RequestPhrases`); false matches them as written.
+    public var dropsRequestPhrases = true
     /// Pseudo-relevance feedback; see `Searcher`.
     public var feedback: Feedback = Feedback()
 

@@ -28,8 +28,9 @@ public struct SearchResult: Sendable {
 
 /// Answers questions over a built index, in stages that `QueryOptions` chooses:
 ///
-/// 1. the question is embedded like the passages, with the user's synonyms of its words and the
-///    WordNet relatives of the words no passage holds, and scored by the lexical layer (BM25);
+/// 1. the question, without its request phrases ("I am interested in"), is embedded like the
+///    passages, with the user's synonyms of its words and the WordNet relatives of the words no
+///    passage holds, and scored by the lexical layer (BM25);
 /// 2. its best `candidates` lexical matches (by default ten per answer asked for, from 100 to
 ///    1000) are rescored by fusing their lexical score (divided by the best one) with their latent
 ///    cosine, (1 - w)·lexical + w·latent;
@@ -96,6 +97,7 @@ public final class Searcher {
     /// The exact top `k` hits for `question`.
     public func hits(for question: String, k: Int) throws -> [Hit] {
         var clock = profile.map { _ in DispatchTime.now().uptimeNanoseconds }
+        let question = options.dropsRequestPhrases ? RequestPhrases.removed(from: question) : question
         var counts = embedder.counts(query: question)
         if let synonyms { counts = Self.add(synonymCounts(question, synonyms), to: counts) }
         if options.relatedWeight > 0, let related = Self.related {

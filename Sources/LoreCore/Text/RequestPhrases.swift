@@ -1,0 +1,34 @@
+import Foundation
+
+/// The words with which a question says that the asker wants something rather than what it is
+/// about: "I am interested in", "I'd like to know about", "tell me about", "we're looking for".
+/// They are not stop words, so a passage that happens to use them ("interested", "like") would
+/// match the question by its manner of asking; retrieval systems have long removed such request
+/// phrases from questions before matching (as INQUERY did with the openings of TREC topics).
+/// Only the phrase goes: "not interested in X" keeps X, whose words still say what the asker is
+/// after (dropping the clause lost more than it gained on CACM, benchmarks/quality.md).
+public enum RequestPhrases {
+    private static let pattern: NSRegularExpression = {
+        let subject = #"(?:(?:i|we)\s+(?:am|are)|i['’]m|we['’]re|am|are)"#
+        let phrases = [
+            // "I am particularly interested in", "interested in"
+            #"(?:\#(subject)\s+)?(?:(?:also|particularly|especially|mainly|primarily|chiefly|most|very)\s+)*interested\s+in"#,
+            // "I'd like to know about", "we would like", "I want to find"
+            #"(?:i|we)(?:['’]d|\s+would)\s+(?:like|love)(?:\s+to\s+(?:know|find|see|read|learn))?(?:\s+about)?"#,
+            #"(?:i|we)\s+(?:want|wish)\s+to\s+(?:know|find|see|read|learn)(?:\s+about)?"#,
+            // "please tell me about", "show me"
+            #"(?:please\s+)?(?:tell|show)\s+me(?:\s+about)?"#,
+            // "I'm looking for"
+            #"\#(subject)\s+looking\s+for"#,
+        ]
+        // A phrase is whole words: "interested in" but not "uninterested in".
+        let alternatives = phrases.map { #"\b"# + $0 + #"\b"# }.joined(separator: "|")
+        return try! NSRegularExpression(pattern: alternatives, options: [.caseInsensitive])
+    }()
+
+    /// `question` with each request phrase replaced by a space (its other words unchanged).
+    public static func removed(from question: String) -> String {
+        let range = NSRange(question.startIndex..., in: question)
+        return pattern.stringByReplacingMatches(in: question, range: range, withTemplate: " ")
+    }
+}
