@@ -55,6 +55,8 @@ final class RequestPhrasesTests: XCTestCase {
         XCTAssertEqual(topic("I’d like to know about distributed algorithms"), ["distribut", "algorithm"])
         XCTAssertEqual(topic("please tell me about the Lisbon trip"), ["lisbon", "trip"])
         XCTAssertEqual(topic("we're looking for a sofa; I want to find the receipt"), ["sofa", "receipt"])
+        XCTAssertEqual(topic("I WOULD BE INTERESTED IN PAPERS ON INDEXING. Please send me reviews"), ["paper", "index", "review"])
+        XCTAssertEqual(topic("we need to know the visa fee"), ["visa", "fee"])
     }
 
     func testOnlyWholePhrasesGo() {

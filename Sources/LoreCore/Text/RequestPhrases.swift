@@ -1,7 +1,7 @@
 import Foundation
 
 /// The words with which a question says that the asker wants something rather than what it is
-/// about: "I am interested in", "I'd like to know about", "tell me about", "we're looking for".
+/// about: "I am interested in", "I'd like to know about", "please send me", "we're looking for".
 /// They are not stop words, so a passage that happens to use them ("interested", "like") would
 /// match the question by its manner of asking; retrieval systems have long removed such request
 /// phrases from questions before matching (as INQUERY did with the openings of TREC topics).
@@ -15,9 +15,9 @@ public enum RequestPhrases {
             #"(?:\#(subject)\s+)?(?:(?:also|particularly|especially|mainly|primarily|chiefly|most|very)\s+)*interested\s+in"#,
             // "I'd like to know about", "we would like", "I want to find"
             #"(?:i|we)(?:['’]d|\s+would)\s+(?:like|love)(?:\s+to\s+(?:know|find|see|read|learn))?(?:\s+about)?"#,
-            #"(?:i|we)\s+(?:want|wish)\s+to\s+(?:know|find|see|read|learn)(?:\s+about)?"#,
-            // "please tell me about", "show me"
-            #"(?:please\s+)?(?:tell|show)\s+me(?:\s+about)?"#,
+            #"(?:i|we)\s+(?:want|wish|need)\s+to\s+(?:know|find|see|read|learn)(?:\s+about)?"#,
+            // "please tell me about", "show me", "send me"
+            #"(?:please\s+)?(?:tell|show|send|give|find)\s+me(?:\s+about)?"#,
             // "I'm looking for"
             #"\#(subject)\s+looking\s+for"#,
         ]
