@@ -59,6 +59,14 @@ final class RequestPhrasesTests: XCTestCase {
         XCTAssertEqual(topic("we need to know the visa fee"), ["visa", "fee"])
     }
 
+    func testTheNotesNamedAsWhereToLookGo() {
+        XCTAssertEqual(topic("what did I write about the sofa delivery?"), ["sofa", "deliveri"])
+        XCTAssertEqual(topic("Find my notes on sourdough; check our notes too"), ["sourdough"])
+        XCTAssertEqual(topic("the note about Biscuit in the notes, as I jotted down"), ["biscuit"])
+        // Notes that are the topic stay.
+        XCTAssertEqual(topic("the release notes for 2.0 and the notes from the retro"), ["releas", "note", "2.0", "note", "retro"])
+    }
+
     func testOnlyWholePhrasesGo() {
         // Words of a phrase used otherwise keep their meaning.
         XCTAssertEqual(topic("uninterested investors; interested parties"), ["uninterest", "investor", "interest", "parti"])
