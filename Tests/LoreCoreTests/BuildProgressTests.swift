@@ -31,8 +31,22 @@ final class BuildProgressTests: XCTestCase {
         _ = try store.update(rebuild: false, progress: stages.callback)
         XCTAssertEqual(stages.take(), [.listed(notes: 3, toRead: 1), .reading(done: 1, total: 1),
                                        .embedded(notes: 1, passages: 1), .writing])
-        _ = try store.update(rebuild: false, progress: stages.callback)
-        XCTAssertEqual(stages.take(), [.listed(notes: 3, toRead: 0), .embedded(notes: 0, passages: 0), .writing])
+        // Nothing changed: nothing is written (the root keeps its bytes and its time).
+        let root = t.index + "/" + IndexFile.fileName
+        let before = try FileManager.default.attributesOfItem(atPath: root)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: root))
+        usleep(20_000)
+        let (index, report) = try store.update(rebuild: false, progress: stages.callback)
+        XCTAssertEqual(stages.take(), [.listed(notes: 3, toRead: 0), .embedded(notes: 0, passages: 0)])
+        XCTAssertEqual(report.summary, "index is up to date: 4 passages from 3 notes")
+        XCTAssertEqual(index.passageCount, 4)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: root)[.modificationDate] as? Date, before[.modificationDate] as? Date)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: root)), bytes)
+        // What a killed writer left still goes.
+        for name in ["seg-0.los", "lore.idx.1.lore-tmp"] { XCTAssertTrue(FileManager.default.createFile(atPath: t.index + "/" + name, contents: Data("x".utf8))) }
+        _ = try store.update(rebuild: false)
+        let names = try FileManager.default.contentsOfDirectory(atPath: t.index)
+        XCTAssertFalse(names.contains("seg-0.los") || names.contains("lore.idx.1.lore-tmp"), "\(names)")
     }
 
     func testLatentFitComesBeforeWriting() throws {

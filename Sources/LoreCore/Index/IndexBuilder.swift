@@ -73,6 +73,7 @@ public struct IndexBuilder: Sendable {
         }
         let reusable = previous.flatMap { $0.config == config ? $0 : nil }
         var old: [String: ManifestEntry] = [:]
+        old.reserveCapacity(reusable?.files.count ?? 0)
         for m in reusable?.files ?? [] { old[m.path] = m }
 
         // Notes whose size and time match the manifest are carried over without reading them;

@@ -78,12 +78,19 @@ public enum IndexFile {
         try SectionFile.write(rootSections(written), magic: magic, to: folder + "/" + fileName)
         let dir = open(folder, O_RDONLY)
         if dir >= 0 { fsync(dir); close(dir) }
-        // Files of earlier commits, and of writers killed before their commit.
-        let referenced = Set(segments.map(\.name) + [written.latentName].compactMap { $0 })
+        removeFiles(notNamedBy: written, in: folder, names: names)
+        return written
+    }
+
+    /// Removes the files of earlier commits, and of writers killed before their commit: segment
+    /// and basis files that `index` (the committed root) does not name, and temporary files.
+    /// `names`: the folder's entries, when the caller has listed them. The caller holds the lock.
+    static func removeFiles(notNamedBy index: CorpusIndex, in folder: String, names: [String]? = nil) {
+        let names = names ?? (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let referenced = Set(index.segments.map(\.name) + [index.latentName].compactMap { $0 })
         for name in names where (generationOf(name) != nil && !referenced.contains(name)) || name.hasSuffix(".lore-tmp") {
             unlink(folder + "/" + name)
         }
-        return written
     }
 
     /// A segment or basis file in `folder` that `index`'s root does not name and that is newer
