@@ -59,7 +59,8 @@ struct Ask: ParsableCommand {
                 var seen: Set<String> = []
                 for r in results where seen.insert(r.passage.source).inserted { print(Output.source(r.passage, corpus: corpus)) }
             } else {
-                let matcher = Highlighter(question: question, analyzer: found.analyzer)
+                let matcher = Highlighter(question: question, analyzer: found.analyzer,
+                                          dropsRequestPhrases: search.options.dropsRequestPhrases)
                 print(Output.text(results: results, corpus: corpus, matcher: matcher, colored: answer.colored, full: answer.full),
                       terminator: "")
             }

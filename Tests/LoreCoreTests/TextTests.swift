@@ -121,6 +121,16 @@ final class HighlighterTests: XCTestCase {
         let marked = h.segments("Déjà: GPT-4 saved $15K of cost.").map { $0.match ? "[\($0.text)]" : $0.text }.joined()
         XCTAssertEqual(marked, "Déjà: [GPT-4] [saved] $15K of [cost].")
     }
+
+    func testMarksWhatTheSearchMatched() {
+        let text = "Tom is interested in zebras."
+        func marked(_ drops: Bool) -> String {
+            Highlighter(question: "I am interested in zebras", analyzer: Analyzer(), dropsRequestPhrases: drops)
+                .segments(text).map { $0.match ? "[\($0.text)]" : $0.text }.joined()
+        }
+        XCTAssertEqual(marked(true), "Tom is interested in [zebras].")
+        XCTAssertEqual(marked(false), "Tom is [interested] in [zebras].")
+    }
 }
 
 final class EmbedderTests: XCTestCase {

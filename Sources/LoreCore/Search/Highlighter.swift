@@ -3,9 +3,11 @@ public struct Highlighter {
     private let analyzer: Analyzer
     private let terms: Set<String>
 
-    public init(question: String, analyzer: Analyzer) {
+    /// `dropsRequestPhrases`: as the search did (`QueryOptions`), so that "interested" is not
+    /// marked when the search left it out.
+    public init(question: String, analyzer: Analyzer, dropsRequestPhrases: Bool = true) {
         self.analyzer = analyzer
-        terms = Set(analyzer.terms(RequestPhrases.removed(from: question)))
+        terms = Set(analyzer.terms(dropsRequestPhrases ? RequestPhrases.removed(from: question) : question))
     }
 
     /// The passage cut into pieces, each marked when it is a word that matches the question.

@@ -50,7 +50,8 @@ extension NotesService {
     /// whole text when `full`.
     public func search(_ request: SearchRequest, full: Bool = false) throws -> SearchAnswer {
         let found = try find(request)
-        let highlighter = Highlighter(question: request.question, analyzer: found.analyzer)
+        let highlighter = Highlighter(question: request.question, analyzer: found.analyzer,
+                                      dropsRequestPhrases: options.dropsRequestPhrases)
         let hits = found.results.map { r in
             let snippet = Snippet().of(r.passage.text, matching: highlighter)
             var matches: [String] = []
