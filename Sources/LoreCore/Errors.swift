@@ -58,10 +58,6 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// An option or value out of range or malformed.
     case badOption(String)
-    /// The question is empty.
-    case emptyQuestion
-    /// The question holds only stop words or punctuation.
-    case questionWithoutWords
 
     // MARK: Evaluation and benchmarks
 
@@ -128,8 +124,6 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noNotes(let folder): return "no notes in \(folder): Lore indexes .md, .markdown and .txt files"
         case .noText(let folder): return "no text to index in \(folder): every note was skipped or empty"
         case .badOption(let message): return message
-        case .emptyQuestion: return "the question is empty: try lore ask \"how did the team cut costs?\""
-        case .questionWithoutWords: return "the question has no words to search for (only stop words or punctuation)"
         case .badTestCollection(let path, let problem): return "\(path): \(problem)"
         case .noTestCollection(let folder): return "no test collection in \(folder): expected corpus.jsonl there or in its subfolders"
         case .benchmarkFailed(let passages): return "the benchmark at \(passages) passages failed"

@@ -24,6 +24,8 @@ final class BadInputTests: XCTestCase {
         _ = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
         let r = try LoreProcess.run(["ask", "what is it?", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
         assertFails(r, message: "the question has no words to search for (only stop words or punctuation)")
+        let request = try LoreProcess.run(["ask", "Please show me my notes", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        assertFails(request, message: "the question has no words to search for beside request words such as \"show me\", \"my notes\", \"tell me about\": say what you are looking for")
     }
 
     func testMissingCorpus() throws {

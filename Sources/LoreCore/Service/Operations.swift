@@ -21,6 +21,9 @@ extension NotesService {
             if searcher.analyzer.terms(request.question).isEmpty {
                 throw ServiceError.badRequest("the question has no words to search for (only stop words or punctuation)")
             }
+            if options.dropsRequestPhrases, searcher.analyzer.terms(RequestPhrases.removed(from: request.question)).isEmpty {
+                throw ServiceError.badRequest("the question has no words to search for beside request words such as \"show me\", \"my notes\", \"tell me about\": say what you are looking for")
+            }
             let start = DispatchTime.now().uptimeNanoseconds
             let filtered = request.pathPrefix != nil || request.tag != nil
             // Filters and grouping keep some of the hits: ask for more (a filter, ten per answer and
