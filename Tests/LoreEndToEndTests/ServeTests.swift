@@ -95,6 +95,7 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(status["notes"] as? Int, 2)
         XCTAssertEqual(status["passages"] as? Int, 3)
         XCTAssertEqual(status["generation"] as? Int, 1)
+        XCTAssertEqual((status["settings"] as? [String: Any])?["drop_request_phrases"] as? Bool, true)
 
         server.send(call(10, "search", ["question": ""]))
         XCTAssertEqual(toolText(try server.response(id: 10)).text, #"the question is empty: try lore ask "how did the team cut costs?""#)

@@ -127,6 +127,7 @@ public struct ServiceStatus: Codable, Sendable, Equatable {
         public var related_weight: Float
         public var proximity_weight: Float
         public var proximity_depth: Int
+        public var drop_request_phrases: Bool
         /// Absent when automatic (ten per answer asked for, from 100 to 1000).
         public var candidates: Int?
         public var feedback_docs: Int

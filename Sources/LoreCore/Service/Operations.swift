@@ -161,6 +161,7 @@ extension NotesService {
                             latent_dims: c.latent.dimensions, latent_layer: snap.index.latent != nil,
                             latent_weight: options.latentWeight, related_weight: options.relatedWeight,
                             proximity_weight: options.proximityWeight, proximity_depth: options.proximityDepth,
+                            drop_request_phrases: options.dropsRequestPhrases,
                             candidates: options.candidates, feedback_docs: options.feedback.documents,
                             synonyms: snap.synonyms?.groups.count ?? 0))
     }
