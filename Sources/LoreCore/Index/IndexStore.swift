@@ -73,15 +73,13 @@ public struct IndexStore {
         // whole `lore ask` took 62.5 ms without the notes folder and 133 ms with it: the listing
         // is the longer part).
         let notesThere = corpusExists
-        let (listing, (read, early)) = Parallel.alongside({
-            notesThere ? Result { try CorpusReader(root: corpusPath, respectIgnores: respectIgnores).listing() } : nil
-        }) { () -> (Result<(CorpusIndex?, LoreError?), any Error>, T?) in
+        let (listing, (read, early)) = listingNotes(if: notesThere, alongside: { () -> (Result<(CorpusIndex?, LoreError?), any Error>, T?) in
             let read = Result { try readExisting() }
             guard let answer, case .success((let existing?, _)) = read else { return (read, nil) }
             var config = existing.config
             overrides(&config)
             return (read, config == existing.config ? try? answer(existing) : nil)
-        }
+        })
         let (existing, problem) = try read.get()
         var config = existing?.config ?? IndexConfig()
         overrides(&config)
@@ -171,9 +169,7 @@ public struct IndexStore {
         // The notes are listed on a thread of their own while the index is read, as `open` does
         // (over 100k notes, an up-to-date `lore index` took 243 ms one after the other).
         let notesThere = corpusExists
-        let (listing, read) = Parallel.alongside({
-            notesThere ? Result { try CorpusReader(root: corpusPath, respectIgnores: respectIgnores).listing() } : nil
-        }) { rebuild ? nil : Result { try readExisting() } }
+        let (listing, read) = listingNotes(if: notesThere, alongside: { rebuild ? nil : Result { try readExisting() } })
         var previous: CorpusIndex? = nil
         if let read {
             let (existing, problem) = try read.get()
@@ -184,6 +180,14 @@ public struct IndexStore {
         overrides(&config)
         // A listing that failed is made again by the build, to throw.
         return try build(config: config, previous: previous, listed: try? listing?.get(), warn: warn, progress: progress)
+    }
+
+    /// The notes folder's listing (when `notesThere`), made on a thread of its own while `main`
+    /// runs on this one: the listing fills the cores with system calls while the index is read.
+    private func listingNotes<T>(if notesThere: Bool, alongside main: () -> T) -> (Result<NoteListing, any Error>?, T) {
+        Parallel.alongside({
+            notesThere ? Result { try CorpusReader(root: corpusPath, respectIgnores: respectIgnores).listing() } : nil
+        }, main)
     }
 
     /// Removes the temporary files of writers killed before their rename, when no writer is at

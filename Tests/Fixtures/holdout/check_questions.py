@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sanity checks for the Lore held-out set (stdlib only).
 
-Adapted from Tests/Fixtures/devset/check_paraphrases.py.
+Uses the word rules and note parser of Tests/Fixtures/devset/check_paraphrases.py.
 
 For every line of questions.tsv:
   * the expected note exists and the expected `## Section` heading exists in it;
@@ -33,106 +33,10 @@ KINDS = ("keyword", "paraphrase", "natural")
 WORD_LIMITS = {"keyword": (3, 15), "paraphrase": (3, 15), "natural": (1, 40)}
 DEVSET_FOLDERS = set("home work health travel transport money tech hobbies family".split())
 
-STOP_WORDS = set("""
-a about above after again against all am an and any are aren as at be because
-been before being below between both but by can couldn could d did didn do does
-doesn doing don down during each few for from further had hadn has hasn have
-haven having he her here hers herself him himself his how i if in into is isn it
-its itself just ll m ma me mightn more most much mustn my myself needn no nor
-not now o of off on once only or other our ours ourselves out over own re s
-same shan she should shouldn so some such t than that the their theirs them
-themselves then there these they this those through to too under until up us
-ve very was wasn we were weren what when where which while who whom why will
-with won would wouldn y you your yours yourself yourselves many also
-""".split())
-
-# Irregular forms that a suffix stripper cannot join.
-IRREGULAR = {
-    "bought": "buy", "paid": "pay", "went": "go", "gone": "go", "goes": "go",
-    "took": "take", "taken": "take", "found": "find", "sold": "sell",
-    "got": "get", "gotten": "get", "ran": "run", "made": "make", "gave": "give",
-    "given": "give", "left": "leave", "felt": "feel", "kept": "keep",
-    "brought": "bring", "thought": "think", "told": "tell", "said": "say",
-    "came": "come", "wrote": "write", "written": "write", "met": "meet",
-    "sent": "send", "spent": "spend", "lost": "lose", "ate": "eat",
-    "eaten": "eat", "drove": "drive", "driven": "drive", "rode": "ride",
-    "ridden": "ride", "chose": "choose", "chosen": "choose", "began": "begin",
-    "begun": "begin", "knew": "know", "known": "know", "saw": "see",
-    "seen": "see", "teeth": "tooth", "children": "child", "men": "man",
-    "women": "woman", "feet": "foot", "built": "build", "held": "hold",
-    "hung": "hang", "led": "lead", "won": "win", "wore": "wear", "worn": "wear",
-    "broke": "break", "broken": "break", "fell": "fall", "fallen": "fall",
-    "flew": "fly", "flown": "fly", "grew": "grow", "grown": "grow",
-    "heard": "hear", "hid": "hide", "hidden": "hide", "meant": "mean",
-    "slept": "sleep", "spoke": "speak", "spoken": "speak", "stood": "stand",
-    "taught": "teach", "understood": "understand", "woke": "wake",
-}
-
-SUFFIXES = [
-    "ational", "ations", "ation", "ements", "ement", "ments", "ment", "ness",
-    "ances", "ance", "ences", "ence", "ages", "age", "ities", "ity", "ings", "ing", "ies", "ied", "ers", "er", "est", "ed",
-    "es", "ly", "ful", "al", "s", "y", "e",
-]
-MIN_STEM = 3
-
-
-def stem(word):
-    word = IRREGULAR.get(word, word)
-    changed = True
-    while changed:
-        changed = False
-        for suf in SUFFIXES:
-            if word.endswith(suf) and len(word) - len(suf) >= MIN_STEM:
-                if suf == "s" and word.endswith("ss"):
-                    continue
-                word = word[: -len(suf)]
-                changed = True
-                break
-        if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiou":
-            word = word[:-1]
-            changed = True
-    return word
-
-
-def content_stems(text):
-    stems = {}
-    for tok in re.findall(r"[^\W_]+", text.lower()):
-        if len(tok) < 2 or tok in STOP_WORDS:
-            continue
-        stems.setdefault(stem(tok), set()).add(tok)
-    return stems
-
-
-def parse_note(path):
-    """Return (titles, tags, {heading: section_text}, body_word_count)."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    titles, tags = [], []
-    if text.startswith("---\n"):
-        end = text.find("\n---", 4)
-        if end < 0:
-            raise ValueError("unterminated front matter")
-        front, text = text[4:end], text[end + 4:]
-        for line in front.splitlines():
-            key, _, value = line.partition(":")
-            value = value.strip()
-            if key.strip() == "title":
-                titles.append(value.strip("'\""))
-            elif key.strip() == "tags":
-                tags = [t.strip().strip("'\"") for t in value.strip("[]").split(",") if t.strip()]
-    sections, current = {}, None
-    for line in text.splitlines():
-        if line.startswith("# "):
-            titles.append(line[2:].strip())
-            current = None
-        elif line.startswith("## "):
-            current = line[3:].strip()
-            if current in sections:
-                raise ValueError("duplicate heading %r" % current)
-            sections[current] = []
-        elif current is not None:
-            sections[current].append(line)
-    return titles, tags, {h: "\n".join(b) for h, b in sections.items()}, len(text.split())
+# The dev set's word rules (stop words, stemmer) and note parser, shared so that both sets
+# call a word "shared" the same way.
+sys.path.insert(0, os.path.join(HERE, "..", "devset"))
+from check_paraphrases import content_stems, parse_note  # noqa: E402
 
 
 def main():
