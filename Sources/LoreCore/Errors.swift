@@ -157,7 +157,7 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
             guard (st.st_mode & S_IFMT) == S_IFDIR else { throw LoreError.writeFailed(path: folder, reason: reason(ENOTDIR)) }
             return
         }
-        let parent = (folder as NSString).deletingLastPathComponent
+        let parent = parentFolder(of: folder)
         if !parent.isEmpty, parent != folder, stat(parent, &st) != 0, errno == ENOENT {
             try makeFolder(parent)
         }
@@ -165,6 +165,18 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
         guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw LoreError.writeFailed(path: folder, reason: reason(ENOTDIR))
         }
+    }
+
+    /// The folder that holds `path` ("" for a name with no slash; "/" for a child of the root),
+    /// trailing slashes ignored. Written out rather than NSString's `deletingLastPathComponent`,
+    /// which crashed on a one-letter relative name ("i") in Foundation on Linux.
+    public static func parentFolder(of path: String) -> String {
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        var end = slash
+        while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        return end == 0 ? "/" : String(decoding: bytes[..<end], as: UTF8.self)
     }
 
     /// Runs `body`, which writes `path` through Foundation: a failure becomes `writeFailed` with

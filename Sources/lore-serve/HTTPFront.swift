@@ -122,7 +122,7 @@ struct HTTPFront: Sendable {
         case .failure(let error as ServiceError):
             switch error {
             case .badRequest(let m): return Self.error(.badRequest, m)
-            case .outsideFolder(let m): return Self.error(.forbidden, m)
+            case .refusedPath(let m): return Self.error(.forbidden, m)
             case .notFound(let m): return Self.error(.notFound, m)
             }
         case .failure(let error):

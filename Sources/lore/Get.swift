@@ -21,7 +21,8 @@ struct Get: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (path, lines) = try NotesService.parseTarget(target)
-            print(try NotesService(store: try locations.store).get(path, lines: lines).text)
+            let note = try NotesService(store: try locations.store).get(path, lines: lines)
+            if note.total_lines > 0 { print(note.text) }  // an empty note prints nothing
         }
     }
 }

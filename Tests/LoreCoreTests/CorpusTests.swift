@@ -1,6 +1,13 @@
 import XCTest
 @testable import LoreCore
 
+final class ParentFolderTests: XCTestCase {
+    func testParentFolders() {
+        let cases = ["i": "", "i/": "", "ab/c": "ab", "ab/c/": "ab", "/x": "/", "/": "/", "a//b": "a", "/a/b/c": "/a/b", "": ""]
+        for (path, parent) in cases { XCTAssertEqual(LoreError.parentFolder(of: path), parent, path) }
+    }
+}
+
 final class NoteSplitterTests: XCTestCase {
     func testSplitsAtHeadingsKeepingPathAndLines() throws {
         let note = """

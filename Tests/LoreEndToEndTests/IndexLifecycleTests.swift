@@ -119,4 +119,17 @@ final class IndexLifecycleTests: XCTestCase {
         XCTAssertTrue(out[1].hasPrefix("0 changed, 1 added, 0 removed: 2 passages embedded"), out[1])
         XCTAssertTrue(out[2].hasPrefix("1 changed, 0 added, 0 removed: 2 passages embedded"), out[2])
     }
+
+    /// An index folder given as a one-letter relative name that does not exist yet is created
+    /// there (Foundation's `deletingLastPathComponent` crashed on such a name).
+    func testOneLetterIndexFolderIsCreated() throws {
+        let s = Scratch()
+        s.write("notes/w.md", "# W\n\nwalrus tusk\n")
+        for name in ["i", "j/"] {
+            let r = try LoreProcess.run(["ask", "walrus", "--files", "--corpus", "notes", "--index", name], in: s.path)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stdout, "notes/w.md\n")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: s.path + "/" + name + (name.hasSuffix("/") ? "" : "/") + "lore.idx"))
+        }
+    }
 }

@@ -206,5 +206,28 @@ final class ConventionsTests: XCTestCase {
         XCTAssertEqual(r.stderr, "lore: ../secret.md is outside the notes folder \(s.path)/notes\n")
         r = try LoreProcess.run(["get", "a.md:40"] + args)
         XCTAssertEqual(r.stderr, "lore: a.md has 9 lines: line 40 is not one of them\n")
+        s.write("notes/empty.md", Data())
+        r = try LoreProcess.run(["get", "empty.md"] + args)
+        XCTAssertEqual([r.stdout, r.stderr], ["", ""])
+        XCTAssertEqual(r.status, 0)
+        // Nor a file a search never shows: hidden, ignored, or not a note's type.
+        s.write("notes/.git/config", Data("url = https://user:TOKEN@example.com\n".utf8))
+        s.write("notes/.env", Data("API_KEY=x\n".utf8))
+        s.write("notes/.loreignore", Data("private.md\n".utf8))
+        s.write("notes/private.md", Data("# Private\n".utf8))
+        s.write("notes/other.rst", Data("Other\n".utf8))
+        for path in [".git/config", ".env", "private.md", "other.rst"] {
+            r = try LoreProcess.run(["get", path] + args)
+            XCTAssertEqual(r.status, 2, path)
+            XCTAssertEqual(r.stdout, "", path)
+            XCTAssertEqual(r.stderr, "lore: \(path) is not one of the notes Lore searches (hidden, ignored by .gitignore or .loreignore, or not .md, .markdown or .txt)\n")
+        }
+        // A note that links to a file elsewhere is searched, so get reads it by the path shown.
+        s.write("elsewhere.md", Data("# Elsewhere\n\nThe kestrel nests.\n".utf8))
+        XCTAssertEqual(symlink(s.path + "/elsewhere.md", s.path + "/notes/linked.md"), 0)
+        r = try LoreProcess.run(["ask", "kestrel", "--files"] + args)
+        XCTAssertEqual(r.stdout, s.path + "/notes/linked.md\n")
+        r = try LoreProcess.run(["get", s.path + "/notes/linked.md:3"] + args)
+        XCTAssertEqual(r.stdout, "The kestrel nests.\n", r.stderr)
     }
 }

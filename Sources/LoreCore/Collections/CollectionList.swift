@@ -76,10 +76,10 @@ public struct CollectionList: Equatable, Sendable {
 
     /// Writes the list to `file` (through a temporary file renamed into place), creating its folder.
     public func save(to file: String) throws {
-        let folder = (file as NSString).deletingLastPathComponent
+        let folder = LoreError.parentFolder(of: file)
         let temporary = file + ".lore-tmp"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             try Data(yaml().utf8).write(to: URL(fileURLWithPath: temporary))
             guard rename(temporary, file) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {

@@ -123,20 +123,9 @@ public struct CorpusReader: Sendable {
         // a folder of 100k notes sorts its names several times faster than as Strings).
         entries.sort { $0.lexicographicallyPrecedes($1) }
         let names = entries.map { String(decoding: $0, as: UTF8.self) }
-        var rules = folder.rules
-        // In this order (a .loreignore rule overrides a .gitignore one), and only those the
-        // folder holds: a folder of notes rarely has either.
-        for file in Self.ignoreFiles where ignoreFiles.contains(file) {
-            if let data = FileManager.default.contents(atPath: dir + "/" + file), let text = String(data: data, encoding: .utf8) {
-                rules.append(IgnoreRules(base: relative, text: text))
-            }
-        }
-        func ignored(_ rel: String, isDirectory: Bool) -> Bool {
-            guard respectIgnores else { return false }
-            var verdict = false
-            for r in rules { if let v = r.verdict(rel, isDirectory: isDirectory) { verdict = v } }
-            return verdict
-        }
+        // Only the ignore files the folder holds are read: a folder of notes rarely has either.
+        let rules = folder.rules + Self.rules(in: dir, relative: relative, files: ignoreFiles)
+        func ignored(_ rel: String, isDirectory: Bool) -> Bool { respectIgnores && Self.ignores(rules, rel, isDirectory: isDirectory) }
         // Every entry's stat (or errno).
         func look(_ i: Int) -> (stat, Int32) {
             var st = stat()
@@ -145,7 +134,7 @@ public struct CorpusReader: Sendable {
         let looks = parallelStats && names.count >= 256 ? concurrentMap(names.count, look) : names.indices.map(look)
         for (name, (st, code)) in zip(names, looks) {
             let rel = relative.isEmpty ? name : relative + "/" + name
-            let isNote = name.lastIndex(of: ".").map { Self.extensions.contains(name[name.index(after: $0)...].lowercased()) } ?? false
+            let isNote = Self.hasNoteExtension(name)
             guard code == 0 else {
                 if code == ELOOP { listing.warnings.append("skipped \(rel): symbolic link loop") }
                 else if isNote { listing.warnings.append("skipped \(rel): cannot read it (\(String(cString: strerror(code))))") }
@@ -166,6 +155,50 @@ public struct CorpusReader: Sendable {
             }
         }
         return listing
+    }
+
+    /// The rules of the ignore files of folder `dir` (`relative` to the notes folder) that `files`
+    /// names, in the order they apply (a .loreignore rule overrides a .gitignore one).
+    private static func rules(in dir: String, relative: String, files: [String]) -> [IgnoreRules] {
+        ignoreFiles.filter(files.contains).compactMap { file in
+            guard let data = FileManager.default.contents(atPath: dir + "/" + file),
+                  let text = String(data: data, encoding: .utf8) else { return nil }
+            return IgnoreRules(base: relative, text: text)
+        }
+    }
+
+    /// Whether `rules` leave out `relative` (the last rule with a verdict decides).
+    private static func ignores(_ rules: [IgnoreRules], _ relative: String, isDirectory: Bool) -> Bool {
+        var verdict = false
+        for r in rules { if let v = r.verdict(relative, isDirectory: isDirectory) { verdict = v } }
+        return verdict
+    }
+
+    /// Whether a file name ends in one of the notes' `extensions` (any case).
+    static func hasNoteExtension(_ name: String) -> Bool {
+        name.lastIndex(of: ".").map { extensions.contains(name[name.index(after: $0)...].lowercased()) } ?? false
+    }
+
+    /// Whether the listing takes the file at `relative` (`/`-separated, under the folder) as a
+    /// note: no hidden part and no `..`, a note's extension, no folder of `ignoredFolders` on the
+    /// way, named by no ignore rule of the folders it is in, and a file (a link is followed, as
+    /// the listing follows it). What `lore get` may read is what `lore ask` may show.
+    public func admits(_ relative: String) -> Bool {
+        let parts = relative.split(separator: "/").map(String.init)
+        guard let name = parts.last, Self.hasNoteExtension(name),
+              !parts.contains(where: { $0.hasPrefix(".") }) else { return false }
+        var dir = root.path, rel = "", rules: [IgnoreRules] = []
+        for (i, part) in parts.enumerated() {
+            if respectIgnores { rules += Self.rules(in: dir, relative: rel, files: Self.ignoreFiles) }
+            rel = rel.isEmpty ? part : rel + "/" + part
+            dir += "/" + part
+            let isFolder = i < parts.count - 1
+            if respectIgnores, isFolder && Self.ignoredFolders.contains(part) || Self.ignores(rules, rel, isDirectory: isFolder) {
+                return false
+            }
+        }
+        var st = stat()
+        return stat(dir, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The text of a note, the bytes it was read from and a line to show when it was not UTF-8

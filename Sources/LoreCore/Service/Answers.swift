@@ -5,14 +5,15 @@ import Foundation
 public enum ServiceError: Error, CustomStringConvertible, Equatable {
     /// A parameter is missing or out of range.
     case badRequest(String)
-    /// A path leads outside the notes folder.
-    case outsideFolder(String)
+    /// A path leads outside the notes folder, or to a file that is not one of its notes (hidden,
+    /// ignored, or not a note's type): what `get` may read is what a search may show.
+    case refusedPath(String)
     /// No such note, or no such line in it.
     case notFound(String)
 
     public var description: String {
         switch self {
-        case .badRequest(let m), .outsideFolder(let m), .notFound(let m): return m
+        case .badRequest(let m), .refusedPath(let m), .notFound(let m): return m
         }
     }
 }

@@ -70,12 +70,13 @@ extension NotesService {
     }
 
     /// A note, or lines `lines` of it, by its path (relative to the notes folder or with the
-    /// folder in front). Paths leading outside the folder are refused.
+    /// folder in front). Paths leading outside the folder, and files a search never shows (hidden,
+    /// ignored, not a note's type), are refused.
     public func get(_ path: String, lines: ClosedRange<Int>? = nil) throws(ServiceError) -> NoteText {
         let text: String
-        do { text = try NoteReader(corpus: store.corpusPath).read(path) } catch {
+        do { text = try NoteReader(corpus: store.corpusPath, respectIgnores: store.respectIgnores).read(path) } catch {
             switch error {
-            case .outside: throw .outsideFolder(error.description)
+            case .outside, .notANote: throw .refusedPath(error.description)
             case .missing: throw .notFound(error.description)
             case .notText: throw .badRequest(error.description)
             }
@@ -83,7 +84,9 @@ extension NotesService {
         // Lines as the splitter numbers them (\n, \r\n or \r end one).
         var all = NoteSplitter.lines(text)
         if all.last == "" { all.removeLast() }
-        let range = lines ?? 1...max(all.count, 1)
+        // An empty note, asked for whole, is its empty text (0 lines: [0, 0]).
+        if all.isEmpty && lines == nil { return NoteText(path: path, lines: [0, 0], total_lines: 0, text: "") }
+        let range = lines ?? 1...all.count
         guard range.lowerBound >= 1, range.lowerBound <= all.count else {
             throw .notFound("\(path) has \(all.count) lines: line \(range.lowerBound) is not one of them")
         }
