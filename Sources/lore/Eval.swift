@@ -38,6 +38,11 @@ struct Eval: ParsableCommand {
             }
             for f in folders {
                 let collection = try BEIRCollection(folder: f)
+                let unasked = collection.judgedQueriesWithoutText
+                if !unasked.isEmpty {
+                    let some = unasked.prefix(5).joined(separator: ", ") + (unasked.count > 5 ? ", …" : "")
+                    printError("\(collection.name): \(unasked.count) judged \(unasked.count == 1 ? "query has" : "queries have") no text in queries.jsonl (\(some)): left out")
+                }
                 let outcome = try Evaluation(collection: collection, config: config).run([search.options])[0]
                 rows.append((collection.name, collection.documents.count, outcome))
                 let s = outcome.summary

@@ -67,6 +67,20 @@ final class BEIRCollectionTests: XCTestCase {
         XCTAssertEqual(collection.qrels, ["7": ["d1": 2, "2": 0], "q2": ["2": 1]])
     }
 
+    /// A judged query that queries.jsonl lacks is named, and left out of the measures rather
+    /// than counted as a query that found nothing.
+    func testJudgedQueriesWithoutTextAreLeftOut() throws {
+        let folder = try makeCollection(named: "unasked", ["corpus.jsonl": corpus, "queries.jsonl": queries,
+                                                           "qrels.tsv": qrels + "q9\td3\t1\nq10\td1\t1\n"])
+        let collection = try BEIRCollection(folder: folder)
+        XCTAssertEqual(collection.judgedQueriesWithoutText, ["q10", "q9"])
+        var config = IndexConfig()
+        config.latent.dimensions = 0
+        let summary = try Evaluation(collection: collection, config: config).run()[0].summary
+        XCTAssertEqual(summary.queries, 2)
+        XCTAssertEqual(summary.ndcg10, 1, accuracy: 1e-9)
+    }
+
     func testPrefersQrelsTestSplitAndAcceptsCRLFAndBOM() throws {
         let folder = try makeCollection([
             "corpus.jsonl": "\u{FEFF}" + corpus.replacingOccurrences(of: "\n", with: "\r\n"),

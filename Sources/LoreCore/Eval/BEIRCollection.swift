@@ -80,6 +80,13 @@ public struct BEIRCollection: Sendable {
         qrels = try Self.readQrels(qrelsPath)
     }
 
+    /// The ids of judged queries that `queries.jsonl` does not hold, sorted: they cannot be asked,
+    /// and an evaluation leaves them out (as BEIR's and trec_eval's runs hold only queries asked).
+    public var judgedQueriesWithoutText: [String] {
+        let asked = Set(queries.map(\.id))
+        return qrels.keys.filter { !asked.contains($0) }.sorted()
+    }
+
     // MARK: - Reading
 
     /// One line of corpus.jsonl or queries.jsonl.

@@ -41,7 +41,8 @@ public struct Evaluation {
         }
     }
 
-    /// Answers every judged query over `index` (built from this collection).
+    /// Answers every judged query over `index` (built from this collection); judged queries that
+    /// `queries.jsonl` lacks are left out of the measures (`BEIRCollection.judgedQueriesWithoutText`).
     public func run(_ index: CorpusIndex, options: QueryOptions, depth: Int = 100) throws -> Outcome {
         let documents = collection.documents
         let searcher = Searcher(index: index, options: options)
@@ -55,7 +56,9 @@ public struct Evaluation {
             for (q, h) in zip(slice, hits) { rankings[q.id] = h.map { documents[$0.passage].id } }
         }
         let end = DispatchTime.now()
-        return Outcome(summary: EvaluationSummary(rankings: rankings, qrels: collection.qrels),
+        // Judged queries with no text were never asked: left out rather than counted as zeros.
+        let asked = collection.qrels.filter { rankings[$0.key] != nil }
+        return Outcome(summary: EvaluationSummary(rankings: rankings, qrels: asked),
                        milliseconds: Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e6,
                        buildMilliseconds: 0)
     }
