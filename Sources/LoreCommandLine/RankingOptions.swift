@@ -11,31 +11,31 @@ public func shown(_ value: Float) -> String {
 public struct SchemaOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "Hash terms into 2^N dimensions, at most 31 (default: \(IndexConfig().dimensionBits)).")
+    @Option(parsing: .unconditional, help: "Hash terms into 2^N dimensions, at most 31 (default: \(IndexConfig().dimensionBits)).")
     public var dimensionBits: Int?
 
-    @Option(help: "A heading term counts this many times a body term, a whole number (default: \(shown(IndexConfig().titleBoost))).")
+    @Option(parsing: .unconditional, help: "A heading term counts this many times a body term, a whole number (default: \(shown(IndexConfig().titleBoost))).")
     public var titleBoost: Float?
 
-    @Option(help: "BM25 term-frequency saturation k1 (default: \(shown(IndexConfig().weighting.k1))).")
+    @Option(parsing: .unconditional, help: "BM25 term-frequency saturation k1 (default: \(shown(IndexConfig().weighting.k1))).")
     public var k1: Float?
 
-    @Option(help: "BM25 length normalization b (default: \(shown(IndexConfig().weighting.b))).")
+    @Option(parsing: .unconditional, help: "BM25 length normalization b (default: \(shown(IndexConfig().weighting.b))).")
     public var b: Float?
 
-    @Option(help: "Rank of the latent (LSA) layer; 0 turns it off (default: \(IndexConfig().latent.dimensions)).")
+    @Option(parsing: .unconditional, help: "Rank of the latent (LSA) layer; 0 turns it off (default: \(IndexConfig().latent.dimensions)).")
     public var latentDims: Int?
 
-    @Option(help: "Power iterations of the latent layer's randomized SVD (default: \(IndexConfig().latent.powerIterations)).")
+    @Option(parsing: .unconditional, help: "Power iterations of the latent layer's randomized SVD (default: \(IndexConfig().latent.powerIterations)).")
     public var latentPowerIterations: Int?
 
-    @Option(help: "Fit the latent basis on at most N passages, evenly spaced (default: \(IndexConfig().latent.fitSample)).")
+    @Option(parsing: .unconditional, help: "Fit the latent basis on at most N passages, evenly spaced (default: \(IndexConfig().latent.fitSample)).")
     public var latentFitSample: Int?
 
-    @Option(help: "Seed of the latent layer's random sketch, a whole number (default: \(IndexConfig().latent.seed)).")
+    @Option(parsing: .unconditional, help: "Seed of the latent layer's random sketch, a whole number (default: \(IndexConfig().latent.seed)).")
     public var latentSeed: UInt64?
 
-    @Option(help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false (default: \(IndexConfig().signedHash)).")
+    @Option(parsing: .unconditional, help: "Signed hashing (bit 31 of a term's hash gives its sign): true or false (default: \(IndexConfig().signedHash)).")
     public var signedHash: Bool?
 
     public func validate() throws {
@@ -62,31 +62,31 @@ public struct SchemaOptions: ParsableArguments {
 public struct SearchOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default: \(shown(QueryOptions().latentWeight)), where the weight is r² itself).")
+    @Option(parsing: .unconditional, help: "Largest weight of the latent score in the fused score; 0 turns the layer off (default: \(shown(QueryOptions().latentWeight)), where the weight is r² itself).")
     public var latentWeight: Float?
 
-    @Option(help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default: \(shown(QueryOptions().relatedWeight)): a synonym counts as the word).")
+    @Option(parsing: .unconditional, help: "Weight of WordNet's related words for question words no note holds; 0 turns it off (default: \(shown(QueryOptions().relatedWeight)): a synonym counts as the word).")
     public var relatedWeight: Float?
 
-    @Option(help: "Weight of term proximity (question words found together); 0 turns it off (default: \(shown(QueryOptions().proximityWeight))).")
+    @Option(parsing: .unconditional, help: "Weight of term proximity (question words found together); 0 turns it off (default: \(shown(QueryOptions().proximityWeight))).")
     public var proximityWeight: Float?
 
-    @Option(help: "Proximity rescores the best N passages of each pass (default: \(QueryOptions().proximityDepth)).")
+    @Option(parsing: .unconditional, help: "Proximity rescores the best N passages of each pass (default: \(QueryOptions().proximityDepth)).")
     public var proximityDepth: Int?
 
-    @Option(help: "Leave request phrases (\"I am interested in\", \"tell me about\") out of questions: true or false (default: \(QueryOptions().dropsRequestPhrases)).")
+    @Option(parsing: .unconditional, help: "Leave request phrases (\"I am interested in\", \"tell me about\") out of questions: true or false (default: \(QueryOptions().dropsRequestPhrases)).")
     public var dropRequestPhrases: Bool?
 
-    @Option(help: "The latent layer rescores the best N lexical matches (default: ten per answer asked for, from 100 to 1000).")
+    @Option(parsing: .unconditional, help: "The latent layer rescores the best N lexical matches (default: ten per answer asked for, from 100 to 1000).")
     public var candidates: Int?
 
-    @Option(help: "Rocchio feedback from the top N results; 0 turns it off (default: \(QueryOptions().feedback.documents)).")
+    @Option(parsing: .unconditional, help: "Rocchio feedback from the top N results; 0 turns it off (default: \(QueryOptions().feedback.documents)).")
     public var feedbackDocs: Int?
 
-    @Option(help: "Largest Rocchio weight of the feedback passages' mean (default: \(shown(QueryOptions().feedback.beta))).")
+    @Option(parsing: .unconditional, help: "Largest Rocchio weight of the feedback passages' mean (default: \(shown(QueryOptions().feedback.beta))).")
     public var feedbackBeta: Float?
 
-    @Option(help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default: \(QueryOptions().feedback.terms)).")
+    @Option(parsing: .unconditional, help: "Rocchio: keep at most N added terms, the heaviest; 0 keeps all (default: \(QueryOptions().feedback.terms)).")
     public var feedbackTerms: Int?
 
     public var options: QueryOptions {

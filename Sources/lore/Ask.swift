@@ -75,7 +75,7 @@ struct AnswerOptions: ParsableArguments {
     /// The most passages one answer shows.
     static let maxK = 10_000
 
-    @Option(name: .short, help: "How many passages to show (1 to \(AnswerOptions.maxK)).")
+    @Option(name: .short, parsing: .unconditional, help: "How many passages to show (1 to \(AnswerOptions.maxK)).")
     var k: Int = 5
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -90,13 +90,13 @@ struct AnswerOptions: ParsableArguments {
     @Flag(help: "Print whole passages, not the lines around the question's words.")
     var full = false
 
-    @Option(help: "Leave out passages scoring under this (with the latent layer, the best lexical match counts 1) (default: none).")
+    @Option(parsing: .unconditional, help: "Leave out passages scoring under this (with the latent layer, the best lexical match counts 1) (default: none).")
     var minScore: Float?
 
     @Flag(help: "One passage per note: each note's best, notes ranked by it.")
     var group = false
 
-    @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always or never.")
+    @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set and not empty, or TERM is dumb), always or never.")
     var color: ColorChoice = .auto
 
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -116,7 +116,8 @@ struct AnswerOptions: ParsableArguments {
         case .never: return false
         case .auto:
             let env = ProcessInfo.processInfo.environment
-            return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+            // NO_COLOR counts when it is set to something (no-color.org: present and not empty).
+            return isatty(STDOUT_FILENO) == 1 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
         }
     }
 }

@@ -26,7 +26,7 @@ struct CollectionCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a collection: a name for a notes folder.")
 
-        @Argument(help: "Its name: letters, digits, '.', '_' and '-'.")
+        @Argument(help: "Its name: ASCII letters, digits, '.', '_' and '-'.")
         var name: String
 
         @Argument(help: "Its notes folder.")

@@ -87,7 +87,7 @@ final class CollectionTests: XCTestCase {
             ("collections:\n  - {name: a, notes: /n}\n  - {name: a, notes: /m}\n",
              "there is a collection named a already (lore collection remove a first) at line 3"),
             ("collections:\n  - {name: a/b, notes: /n}\n",
-             "collection names are letters, digits, '.', '_' and '-', not starting with '.' or '-': \"a/b\" at line 2"),
+             "collection names are ASCII letters, digits, '.', '_' and '-', not starting with '.' or '-': \"a/b\" at line 2"),
         ]
         for (text, problem) in cases {
             writeConfig(text)

@@ -120,7 +120,7 @@ final class AskTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasPrefix("0 changed, 4 added, 0 removed: 4 passages embedded"), r.stdout)
         s.write("notes/c.md", "# Gamma\n\nOkapi sightings, and a zebra.\n")
         r = try LoreProcess.run(["index"] + args)
-        XCTAssertTrue(r.stdout.hasPrefix("1 changed, 0 added, 0 removed: 1 passages embedded"), r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("1 changed, 0 added, 0 removed: 1 passage embedded"), r.stdout)
         try FileManager.default.removeItem(atPath: s.path + "/notes/b.md")
         r = try LoreProcess.run(["index"] + args)
         XCTAssertTrue(r.stdout.hasPrefix("0 changed, 0 added, 1 removed: 0 passages embedded"), r.stdout)

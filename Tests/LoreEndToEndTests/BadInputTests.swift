@@ -31,9 +31,9 @@ final class BadInputTests: XCTestCase {
     func testMissingCorpus() throws {
         let s = Scratch()
         let r = try LoreProcess.run(["index", "--corpus", s.path + "/nowhere", "--index", s.path + "/index"])
-        assertFails(r, message: "corpus folder not found: \(s.path)/nowhere")
+        assertFails(r, message: "notes folder not found: \(s.path)/nowhere")
         let a = try LoreProcess.run(["ask", "alpha", "--corpus", s.path + "/nowhere", "--index", s.path + "/index"])
-        assertFails(a, message: "corpus folder not found: \(s.path)/nowhere (and no index in \(s.path)/index)")
+        assertFails(a, message: "notes folder not found: \(s.path)/nowhere (and no index in \(s.path)/index)")
     }
 
     func testEmptyCorpus() throws {
@@ -156,7 +156,7 @@ final class JSONErrorTests: XCTestCase {
         XCTAssertEqual(r.stderr, "lore: -k must be 1 to 10000\n")
         r = try LoreProcess.run(["ask", "coffee", "--jsonl", "--corpus", "/nonexistent-lore-notes", "--index", "/nonexistent-lore-index"])
         XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.stdout, "{\"error\":\"corpus folder not found: /nonexistent-lore-notes (and no index in /nonexistent-lore-index)\"}\n")
+        XCTAssertEqual(r.stdout, "{\"error\":\"notes folder not found: /nonexistent-lore-notes (and no index in /nonexistent-lore-index)\"}\n")
         r = try LoreProcess.run(["ask", "coffee", "-k", "0"])
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stdout, "")

@@ -70,7 +70,7 @@ final class CollectionCommandTests: XCTestCase {
         XCTAssertEqual(r.stdout, "\(s.path)/notes/walrus.md\n")
         XCTAssertEqual(r.stderr, """
             lore: no index in \(s.path)/data/lore/notes yet: building it
-            lore: 0 changed, 1 added, 0 removed: 1 passages embedded in
+            lore: 0 changed, 1 added, 0 removed: 1 passage embedded in
             """ + r.stderr.split(separator: "embedded in", maxSplits: 1).last!)
         r = try run(["ask", "okapi", "--files", "--collection", "work"], s, env)
         XCTAssertEqual(r.stdout, "\(s.path)/work/okapi.md\n")
@@ -81,7 +81,7 @@ final class CollectionCommandTests: XCTestCase {
         r = try run(["get", "walrus.md:3"], s, env)
         XCTAssertEqual(r.stdout, "The walrus eats clams on the ice.\n")
         r = try run(["index", "--collection", "work"], s, env)
-        XCTAssertEqual(r.stdout, "index is up to date: 1 passages from 1 notes\n")
+        XCTAssertEqual(r.stdout, "index is up to date: 1 passage from 1 note\n")
 
         // Explicit folders win over LORE_COLLECTION.
         r = try run(["ask", "walrus", "--files", "--corpus", "../notes", "--index", "../index"], s,
@@ -135,9 +135,12 @@ final class CollectionCommandTests: XCTestCase {
         XCTAssertEqual([r.status], [2])
         XCTAssertEqual(r.stderr, "lore: --collection does not go with --corpus or --index\n")
         r = try run(["collection", "add", "a/b", "../notes"], s, env)
-        XCTAssertEqual(r.stderr, "lore: collection names are letters, digits, '.', '_' and '-', not starting with '.' or '-': \"a/b\"\n")
+        XCTAssertEqual(r.stderr, "lore: collection names are ASCII letters, digits, '.', '_' and '-', not starting with '.' or '-': \"a/b\"\n")
         r = try run(["collection", "remove", "nope"], s, env)
         XCTAssertEqual(r.stderr, "lore: no collection named nope (collections: notes)\n")
+        s.write("a-file.md", "# A file\n")
+        r = try run(["collection", "add", "file", "../a-file.md"], s, env)
+        XCTAssertEqual(r.stderr, "lore: ../a-file.md is not a folder: a collection's notes are a folder of notes\n")
 
         let file = s.path + "/config/lore/config.yaml"
         s.write("config/lore/config.yaml", "collections:\n  - name: notes\n    notes: [\n")

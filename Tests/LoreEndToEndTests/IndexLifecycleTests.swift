@@ -114,7 +114,7 @@ final class IndexLifecycleTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0)
         let out = lines()
         XCTAssertEqual(out.count, 3, "\(out)")
-        XCTAssertTrue(out[0].hasPrefix("0 changed, 1 added, 0 removed: 1 passages embedded"), out[0])
+        XCTAssertTrue(out[0].hasPrefix("0 changed, 1 added, 0 removed: 1 passage embedded"), out[0])
         // Below `exactRefitBelow` passages each refresh fits the latent basis again: a full build.
         XCTAssertTrue(out[1].hasPrefix("0 changed, 1 added, 0 removed: 2 passages embedded"), out[1])
         XCTAssertTrue(out[2].hasPrefix("1 changed, 0 added, 0 removed: 2 passages embedded"), out[2])

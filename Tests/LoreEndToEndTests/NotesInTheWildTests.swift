@@ -204,6 +204,8 @@ final class NotesInTheWildTests: XCTestCase {
         for (arguments, message) in [
             (["ask", "coffee", "-k", "9223372036854775807"] + args, "-k must be 1 to 10000"),
             (["ask", "coffee", "-k", "0"] + args, "-k must be 1 to 10000"),
+            (["ask", "coffee", "-k", "-1"] + args, "-k must be 1 to 10000"),
+            (["ask", "coffee", "--latent-weight", "-0.5"] + args, "--latent-weight must be in 0...1"),
             (["ask", "coffee", "--feedback-docs", "200"] + args, "--feedback-docs must be 0 to 100"),
             (["bench", "--queries", "9223372036854775807"], "--queries must be 1 to 100000"),
             (["bench", "--passages", "100,9223372036854775807"], "--passages takes sizes of 100 to 10000000, comma-separated: got 9223372036854775807"),

@@ -48,6 +48,28 @@ final class SmallFolderTests: XCTestCase {
         }
         XCTAssertLessThan(planted, 3)
     }
+
+    /// Scores are relative with the latent layer on, even in a folder too small to fit it (one
+    /// note): the best match counts 1, so a --min-score means the same in every folder.
+    func testScoresAreRelativeInAFolderTooSmallForTheLatentLayer() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# Walrus\n\nThe walrus lives on the ice.\n")
+        let args = ["--corpus", s.path + "/notes", "--index", s.path + "/index"]
+        var r = try LoreProcess.run(["ask", "walrus", "-k", "1"] + args)
+        XCTAssertTrue(r.stdout.hasPrefix("1. Walrus  1.000\n"), r.stdout)
+        r = try LoreProcess.run(["ask", "walrus", "-k", "1", "--latent-weight", "0"] + args)
+        XCTAssertFalse(r.stdout.hasPrefix("1. Walrus  1.000\n"), "BM25's own score with the layer off: \(r.stdout)")
+    }
+
+    /// A one-letter question no note holds finds nothing: WordNet's senses of a letter ("x": the
+    /// letter, ten, a drug) are not what it asks.
+    func testALetterNoNoteHoldsFindsNothing() throws {
+        let s = Scratch()
+        s.write("notes/a.md", "# Tickets\n\nWe bought ten tickets for the 10 o'clock show.\n")
+        let r = try LoreProcess.run(["ask", "x", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        XCTAssertEqual([r.status], [1], r.stderr)
+        XCTAssertEqual(r.stdout, "No passage matches this question.\n")
+    }
 }
 
 /// A question's request phrases ("I am interested in") say that it asks, not what about: a note
@@ -144,7 +166,7 @@ final class ConventionsTests: XCTestCase {
                        "...and says so")
         r = try LoreProcess.run(["ask", "zebra", "--corpus", s.path + "/missing", "--index", s.path + "/other"])
         XCTAssertEqual(r.status, 2, "an error: exit 2")
-        XCTAssertEqual(r.stderr, "lore: corpus folder not found: \(s.path)/missing (and no index in \(s.path)/other)\n")
+        XCTAssertEqual(r.stderr, "lore: notes folder not found: \(s.path)/missing (and no index in \(s.path)/other)\n")
         // The question unquoted, or from standard input.
         r = try LoreProcess.run(["ask", "the", "zebra", "crossing", "-k", "1"] + args)
         XCTAssertEqual(r.status, 0, r.stderr)

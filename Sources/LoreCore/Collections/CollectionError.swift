@@ -13,6 +13,8 @@ public enum CollectionError: Error, Equatable, CustomStringConvertible {
     case unknown(name: String, via: String, known: [String])
     /// `lore collection add` given a folder that is not there.
     case notesFolderMissing(String)
+    /// `lore collection add` given a file rather than a folder.
+    case notAFolder(String)
     /// No location given, no `./corpus`, and no collection to fall back on.
     case nothingToSearch
 
@@ -25,7 +27,7 @@ public enum CollectionError: Error, Equatable, CustomStringConvertible {
         case .noHome(let variable):
             return "cannot tell where Lore's files go: neither \(variable) nor HOME is an absolute path"
         case .invalidName(let name):
-            return "collection names are letters, digits, '.', '_' and '-', not starting with '.' or '-': \(name.debugDescription)"
+            return "collection names are ASCII letters, digits, '.', '_' and '-', not starting with '.' or '-': \(name.debugDescription)"
         case .duplicateName(let name):
             return "there is a collection named \(name) already (lore collection remove \(name) first)"
         case .unknown(let name, let via, let known):
@@ -34,6 +36,8 @@ public enum CollectionError: Error, Equatable, CustomStringConvertible {
             return (via.isEmpty ? "no collection named \(name)" : "\(via) names no collection: \(name)") + " (\(list))"
         case .notesFolderMissing(let path):
             return "notes folder not found: \(path)"
+        case .notAFolder(let path):
+            return "\(path) is not a folder: a collection's notes are a folder of notes"
         case .nothingToSearch:
             return "no notes folder here (./corpus) and no collection: give --corpus PATH, or add one with lore collection add NAME PATH"
         }

@@ -19,7 +19,9 @@ public struct CollectionRegistry: Sendable {
         let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: currentFolder, isDirectory: true))
             .standardizedFileURL.path
         try CollectionList.check(name: name)
-        guard NotesLocation.isFolder(absolute) else { throw CollectionError.notesFolderMissing(path) }
+        guard NotesLocation.isFolder(absolute) else {
+            throw FileManager.default.fileExists(atPath: absolute) ? CollectionError.notAFolder(path) : CollectionError.notesFolderMissing(path)
+        }
         let collection = CollectionList.Collection(name: name, notes: absolute)
         try list.add(collection)
         try list.save(to: folders.configFile)

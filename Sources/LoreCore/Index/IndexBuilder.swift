@@ -13,8 +13,9 @@ public struct BuildReport: Sendable {
 
     public var summary: String {
         let time = String(format: "%.0f ms", milliseconds)
-        if isNoOp { return "index is up to date: \(passages) passages from \(unchanged) notes" }
-        return "\(changed) changed, \(added) added, \(removed) removed: \(passagesEmbedded) passages embedded in \(time) (\(passages) in all)"
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        if isNoOp { return "index is up to date: \(count(passages, "passage")) from \(count(unchanged, "note"))" }
+        return "\(changed) changed, \(added) added, \(removed) removed: \(count(passagesEmbedded, "passage")) embedded in \(time) (\(passages) in all)"
     }
 }
 

@@ -22,7 +22,9 @@ extension Searcher {
         func held(_ word: String) -> [(index: UInt32, sign: Float)] {
             analyzer.terms(ofToken: word).map { embedder.feature($0) }.filter { index.lexical.documentFrequency($0.index) > 0 }
         }
-        var concepts = tokens.filter { !analyzer.terms(ofToken: $0).isEmpty && held($0).isEmpty }
+        // A single character is a symbol, not a word to find in other words: WordNet's senses of
+        // "x" are a letter, ten and a drug, and none is what a question asking "x" means.
+        var concepts = tokens.filter { $0.count > 1 && !analyzer.terms(ofToken: $0).isEmpty && held($0).isEmpty }
         // A phrase WordNet knows ("time off") means more than its words only when one of them is a
         // stop word or no passage holds it; "operating system" is already found by its two words.
         for (a, b) in zip(tokens, tokens.dropFirst()) where [a, b].contains(where: { held($0).isEmpty })

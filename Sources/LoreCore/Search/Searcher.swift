@@ -115,8 +115,9 @@ public final class Searcher {
             // One layer, no second pass: MaxScore finds the same top k without scoring every passage.
             var ranked = try LexicalScorer(index).topK(query, k: depth)
             lap(&clock, \.lexical)
+            let scale = relative(&ranked)
             if let proximity {
-                ranked = try rerank(ranked, proximity, scale: 1, memo: &near)
+                ranked = try rerank(ranked, proximity, scale: scale, memo: &near)
                 lap(&clock, \.proximity)
             }
             return Array(ranked.prefix(k))
@@ -179,6 +180,16 @@ public final class Searcher {
         return try results.map { try $0.get() }
     }
 
+    /// Puts `hits` (best first) on the scale of the fused score, where the best lexical match
+    /// counts 1, when the latent layer is asked for (the index has it, and a weight over 0) even
+    /// if there is no cosine to mix in (a folder too small to fit the layer): so a `--min-score`
+    /// means the same in every folder. Returns the factor applied (1 when scores stay BM25's).
+    private func relative(_ hits: inout [Hit]) -> Float {
+        guard options.latentWeight > 0, index.config.latent.dimensions > 0, let best = hits.first?.score, best > 0 else { return 1 }
+        for j in hits.indices { hits[j].score /= best }
+        return 1 / best
+    }
+
     /// True when only the lexical layer scores (no latent layer, no feedback).
     private var isLexicalOnly: Bool {
         (index.latent == nil || options.latentWeight == 0) && options.feedback.documents == 0
@@ -196,7 +207,8 @@ public final class Searcher {
 
     /// The candidates of `query` (its best `candidates` lexical matches), ranked by the fused
     /// score (1 - w)·lexical / best lexical + w·latent cosine, with w the latent weight × the
-    /// agreement r²; and the agreement (1 without a latent layer). The candidates are the same
+    /// agreement r²; the agreement (1 without a latent layer); and what the lexical scores were
+    /// divided by (the best of them, or 1 when they stay BM25's: see `relative`). The candidates are the same
     /// either way; `pruned` finds them by MaxScore, for a question's own few terms, where the
     /// best 100 soon set a bound that skips most postings; otherwise they are summed term by term,
     /// for a question expanded by feedback, whose hundred more terms leave MaxScore little to skip
@@ -205,8 +217,10 @@ public final class Searcher {
         let candidates = pruned ? try LexicalScorer(index).topK(query, k: window)
             : try LexicalScorer(index).top(query, k: window, accumulator: &accumulator)
         lap(&clock, \.lexical)
-        guard let best = candidates.first?.score, let latent = index.latent, options.latentWeight > 0 else {
-            return (candidates, 1, candidates.first?.score ?? 0)
+        guard let best = candidates.first?.score, best > 0, let latent = index.latent, options.latentWeight > 0 else {
+            var hits = candidates
+            let scale = relative(&hits)
+            return (hits, 1, 1 / scale)
         }
         defer { lap(&clock, \.latent) }
         // Vectors read in passage order (the order they lie in), each cosine put back in its
