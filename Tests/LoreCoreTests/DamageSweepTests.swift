@@ -170,7 +170,7 @@ final class DamageSweepTests: XCTestCase {
                 .appendingPathComponent("Fixtures/old-index-v\(version)/index").path
             XCTAssertThrowsError(try IndexFile.read(from: fixture)) { error in
                 XCTAssertEqual(error as? LoreError, .indexFromOlderLore(file: fixture + "/lore.idx", version: UInt32(version)))
-                XCTAssertEqual("\(error)", "index \(fixture)/lore.idx was built by an older Lore (format version \(version); this one reads version 9): run `lore index --rebuild`")
+                XCTAssertEqual("\(error)", "index \(fixture)/lore.idx was built by an older Lore (format version \(version); this one reads version 10): run `lore index --rebuild`")
             }
         }
     }

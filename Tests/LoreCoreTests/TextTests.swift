@@ -32,6 +32,16 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(words("हिंदी Ελληνικά Москва"), ["हिंदी", "ελληνικά", "москва"])
     }
 
+    func testChineseAndJapaneseRunsGiveOverlappingPairs() {
+        XCTAssertEqual(words("東京の天気。"), ["東京", "京の", "の天", "天気"])
+        XCTAssertEqual(words("AI技术 and 猫"), ["ai", "技术", "and", "猫"])
+        XCTAssertEqual(words("ラーメン"), ["ラー", "ーメ", "メン"])
+        let text = "我们在北京"
+        let utf8 = Array(text.utf8)
+        let spans = Tokenizer().tokens(text).map { String(decoding: utf8[$0.range], as: UTF8.self) }
+        XCTAssertEqual(spans, ["我们", "们在", "在北", "北京"])
+    }
+
     func testFoldingCanBeOff() {
         XCTAssertEqual(Tokenizer(foldsDiacritics: false).tokens("Café Zürich").map(\.text), ["café", "zürich"])
         XCTAssertEqual(Analyzer(foldsDiacritics: false).terms("naïve résumés"), ["naïv", "résumé"])
@@ -120,6 +130,12 @@ final class HighlighterTests: XCTestCase {
         let h = Highlighter(question: "saving costs with GPT-4", analyzer: Analyzer())
         let marked = h.segments("Déjà: GPT-4 saved $15K of cost.").map { $0.match ? "[\($0.text)]" : $0.text }.joined()
         XCTAssertEqual(marked, "Déjà: [GPT-4] [saved] $15K of [cost].")
+    }
+
+    func testOverlappingPairsAreMarkedOnce() {
+        let h = Highlighter(question: "人工智能", analyzer: Analyzer())
+        let marked = h.segments("讨论人工智能技术").map { $0.match ? "[\($0.text)]" : $0.text }.joined()
+        XCTAssertEqual(marked, "讨论[人工智能]技术")
     }
 
     func testMarksWhatTheSearchMatched() {

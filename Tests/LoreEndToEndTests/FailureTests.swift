@@ -134,7 +134,7 @@ final class FailureTests: XCTestCase {
     func testOlderFormatWithoutNotesSaysRebuild() throws {
         let s = try oldIndex()
         let r = try LoreProcess.run(["ask", "walrus", "--corpus", s.path + "/gone", "--index", s.path + "/index"])
-        assertFails(r, message: "index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 9): run `lore index --rebuild`")
+        assertFails(r, message: "index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 10): run `lore index --rebuild`")
     }
 
     func testOlderFormatIsRebuiltByAsk() throws {
@@ -143,7 +143,7 @@ final class FailureTests: XCTestCase {
         let r = try LoreProcess.run(["ask", "walrus", "budget", "-k", "1", "--files"] + args)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n").first.map(String.init),
-                       "lore: index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 9): rebuilding it")
+                       "lore: index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 10): rebuilding it")
         XCTAssertEqual(r.stdout, "\(s.path)/notes/walrus.md\n")
         let again = try LoreProcess.run(["ask", "walrus", "budget", "-k", "1", "--files"] + args)
         XCTAssertEqual(again.stderr, "")
@@ -154,7 +154,7 @@ final class FailureTests: XCTestCase {
         let s = try oldIndex()
         let r = try LoreProcess.run(["index", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stderr, "lore: index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 9): rebuilding it\n")
+        XCTAssertEqual(r.stderr, "lore: index \(s.path)/index/lore.idx was built by an older Lore (format version 3; this one reads version 10): rebuilding it\n")
         XCTAssertTrue(r.stdout.hasPrefix("0 changed, 3 added, 0 removed: 4 passages embedded in "), r.stdout)
     }
 

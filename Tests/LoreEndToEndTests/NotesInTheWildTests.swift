@@ -35,7 +35,7 @@ final class NotesInTheWildTests: XCTestCase {
                                file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
         XCTAssertEqual(r.stderr, stderr, file: file, line: line)
-        XCTAssertTrue(r.stdout.hasPrefix("0 changed, \(added) added, 0 removed: \(passages) passages embedded"), r.stdout,
+        XCTAssertTrue(r.stdout.hasPrefix("0 changed, \(added) added, 0 removed: \(passages) passage\(passages == 1 ? "" : "s") embedded"), r.stdout,
                       file: file, line: line)
     }
 
@@ -164,6 +164,20 @@ final class NotesInTheWildTests: XCTestCase {
         XCTAssertEqual(try hits("Zürich", s).map(\.source).sorted(), ["decomposed.md", "trip.md"])
         XCTAssertEqual(try hits("resume", s).map(\.source), ["trip.md"])
         XCTAssertEqual(try hits("NAIVE", s).map(\.source), ["trip.md"])
+    }
+
+    // MARK: Scripts without spaces
+
+    /// A Chinese or Japanese word is found inside a sentence written without spaces.
+    func testAChineseOrJapaneseWordIsFoundInsideASentence() throws {
+        let s = Scratch()
+        s.write("notes/ja.md", "# 日記\n\n東京の天気は晴れです。ラーメンが好き。\n")
+        s.write("notes/zh.md", "# 会议\n\n我们在北京开会，讨论人工智能技术。\n")
+        s.write("notes/en.md", "# Weather\n\nPlain words about the weather in Paris.\n")
+        assertIndexed(try index(s), added: 3, passages: 3, stderr: "")
+        XCTAssertEqual(try hits("東京", s).map(\.source), ["ja.md"])
+        XCTAssertEqual(try hits("ラーメン", s).map(\.source), ["ja.md"])
+        XCTAssertEqual(try hits("人工智能", s).first?.source, "zh.md")
     }
 
     // MARK: Folders

@@ -5,7 +5,7 @@ import Foundation
 /// length, checksum), and the sections, each on a 64-byte boundary so arrays are used in place
 /// from the map. docs/index-format.md documents the bytes.
 struct SectionFile {
-    static let formatVersion: UInt32 = 9
+    static let formatVersion: UInt32 = 10
     static let endianMark: UInt32 = 0x0102_0304
 
     let file: MappedFile

@@ -17,8 +17,16 @@ public struct Highlighter {
         var last = 0
         func piece(_ r: Range<Int>) -> String { String(decoding: utf8[r], as: UTF8.self) }
         for (token, tokenTerms) in analyzer.analyzedTokens(text) where tokenTerms.contains(where: terms.contains) {
-            if token.range.lowerBound > last { out.append((piece(last..<token.range.lowerBound), false)) }
-            out.append((piece(token.range), true))
+            // Pairs of ideographs overlap (人工, 工智): each piece starts where the last ended, and
+            // a match that touches the one before joins it (人工智能 is one marked piece).
+            let lower = max(token.range.lowerBound, last)
+            guard lower < token.range.upperBound else { continue }
+            if lower > last { out.append((piece(last..<lower), false)) }
+            if lower == last, let previous = out.last, previous.1 {
+                out[out.count - 1].0 += piece(lower..<token.range.upperBound)
+            } else {
+                out.append((piece(lower..<token.range.upperBound), true))
+            }
             last = token.range.upperBound
         }
         if last < utf8.count { out.append((piece(last..<utf8.count), false)) }

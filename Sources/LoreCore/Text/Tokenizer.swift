@@ -9,6 +9,8 @@ import Foundation
 /// byte-only path; other scripts are decoded and case-folded with Unicode's rules, and Latin
 /// letters lose their diacritics (`Café` is `cafe`, `Zürich` `zurich`, `Straße` `strasse`) unless
 /// `foldsDiacritics` is off, so that a word typed without its accents finds the word written with them.
+/// Chinese and Japanese (and Korean, as Lucene's CJK analysis does) are written without spaces
+/// between words: a run of their characters gives its overlapping pairs (`isUnsegmented`).
 public struct Tokenizer: Sendable {
     /// One token: its lower-cased text and where it stands, as UTF-8 byte offsets into the text.
     public struct Token: Equatable, Sendable {
@@ -50,6 +52,10 @@ public struct Tokenizer: Sendable {
         var i = 0
         while i < n {
             let (c, width) = decode(s, i)
+            if isUnsegmented(c) {
+                i = bigrams(s, from: i, scratch: &scratch, body)
+                continue
+            }
             let startsCurrency = isCurrency(c) && i + width < n && isDigit(decode(s, i + width).0)
             guard isWord(c) || startsCurrency else { i += width; continue }
             let start = i
@@ -63,6 +69,7 @@ public struct Tokenizer: Sendable {
             }
             while i < n {
                 let (x, w) = decode(s, i)
+                if isUnsegmented(x) { break }  // "AI技术": "ai", then the run of ideographs
                 if isWord(x) {
                     append(s, i, w, to: &scratch)
                     ascii = ascii && x.isASCII
@@ -94,6 +101,42 @@ public struct Tokenizer: Sendable {
                 }
             }
         }
+    }
+
+    /// The run of `isUnsegmented` scalars from byte `start` as overlapping pairs of scalars
+    /// ("東京の天気" → 東京, 京の, の天, 天気; a run of one scalar is itself), as search engines
+    /// index Chinese and Japanese, written without spaces between words: any word of two or more
+    /// characters is then found by the pairs it is made of. Returns the byte after the run.
+    private static func bigrams(_ s: UnsafeBufferPointer<UInt8>, from start: Int, scratch: inout [UInt8],
+                                _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) -> Int {
+        var starts = [start]
+        var i = start
+        while i < s.count {
+            let (x, w) = decode(s, i)
+            guard isUnsegmented(x) else { break }
+            i += w
+            starts.append(i)
+        }
+        // starts[j] is where scalar j begins; its last entry is where the run ends.
+        let scalars = starts.count - 1
+        for j in 0..<max(scalars - 1, 1) {
+            let range = starts[j]..<starts[min(j + 2, scalars)]
+            scratch.removeAll(keepingCapacity: true)
+            append(s, range.lowerBound, range.count, to: &scratch)
+            scratch.withUnsafeBufferPointer { body($0, range) }
+        }
+        return i
+    }
+
+    /// Whether `c` belongs to a script written without spaces between words, or indexed as if it
+    /// were (Han ideographs, Hiragana, Katakana, Hangul), as Lucene's CJK analysis takes them.
+    @inline(__always) static func isUnsegmented(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        guard v >= 0x1100 else { return false }
+        return (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x3040...0x30FF).contains(v)
+            || (0xAC00...0xD7AF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x20000...0x3134F).contains(v)
+            || (0x31F0...0x31FF).contains(v) || (0xFF66...0xFF9F).contains(v) || (0x1100...0x11FF).contains(v)
+            || (0x3130...0x318F).contains(v)
     }
 
     @inline(__always) private static func append(_ s: UnsafeBufferPointer<UInt8>, _ i: Int, _ w: Int, to out: inout [UInt8]) {
