@@ -45,6 +45,15 @@ enum Output {
         return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
+    /// The most characters of a title the text output shows (JSON gives it whole).
+    static let maxTitle = 200
+
+    /// `title`, or its first `maxTitle` characters and `…`: a heading pasted from a long line
+    /// would fill the screen.
+    static func shortened(_ title: String) -> String {
+        title.count <= maxTitle ? title : String(title.prefix(maxTitle - 1)) + "…"
+    }
+
     /// The answers as text: each passage's snippet around the question's words (`full`: the whole
     /// passage), the words highlighted when `colored`.
     static func text(results: [SearchResult], corpus: String, matcher: Highlighter, colored: Bool, full: Bool) -> String {
@@ -55,7 +64,7 @@ enum Output {
         var out = ""
         for r in results {
             let p = r.passage
-            out += "\(r.rank). \(bold)\(p.title)\(reset)  \(String(format: "%.3f", r.score))\n"
+            out += "\(r.rank). \(bold)\(shortened(p.title))\(reset)  \(String(format: "%.3f", r.score))\n"
             out += "   \(dim)\(source(p, corpus: corpus)):\(p.firstLine)-\(p.lastLine)\(reset)\n"
             var body = full ? p.text : Snippet().of(p.text, matching: matcher)
             if let highlighter {

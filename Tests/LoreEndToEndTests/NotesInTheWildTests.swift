@@ -166,6 +166,18 @@ final class NotesInTheWildTests: XCTestCase {
         XCTAssertEqual(try hits("NAIVE", s).map(\.source), ["trip.md"])
     }
 
+    /// A heading of thousands of characters is cut in the text output and whole in JSON.
+    func testVeryLongHeadingIsCutInTextOnly() throws {
+        let s = Scratch()
+        let heading = String(repeating: "Long heading ", count: 500) + "end"
+        s.write("notes/long.md", "# \(heading)\n\nThe grebe nests here.\n")
+        assertIndexed(try index(s), added: 1, passages: 1, stderr: "")
+        let r = try LoreProcess.run(["ask", "grebe", "-k", "1", "--corpus", s.path + "/notes", "--index", s.path + "/index"])
+        let first = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        XCTAssertEqual(first, "1. " + String(heading.prefix(199)) + "…  1.000")
+        XCTAssertEqual(try hits("grebe", s).first?.title, heading)
+    }
+
     // MARK: Scripts without spaces
 
     /// A Chinese or Japanese word is found inside a sentence written without spaces.
