@@ -1,3 +1,4 @@
+import Glibc
 import ArgumentParser
 import LoreCore
 
@@ -47,8 +48,14 @@ public enum ServeAddress {
         return (host, port)
     }
 
-    /// Whether `host` (as `parse` gives it) is this machine's loopback.
+    /// Whether `host` (as `parse` gives it) is a loopback address written as one: an IPv4 address
+    /// in 127.0.0.0/8 or IPv6's ::1. A name is not, even one that starts with "127." (such as
+    /// 127.0.0.1.example.com, which DNS may point anywhere).
     public static func isLoopback(_ host: String) -> Bool {
-        host == "::1" || host.split(separator: ".").first == "127"
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
+        return withUnsafeBytes(of: &v6) { Array($0) } == Array(repeating: 0, count: 15) + [1]
     }
 }

@@ -98,7 +98,7 @@ struct HTTPFront: Sendable {
     private func get(_ q: Query) throws -> String {
         guard let target = q["path"] else { throw ServiceError.badRequest("path is required") }
         var (path, lines) = try NotesService.parseTarget(target)
-        if let spec = q["lines"] { lines = try NotesService.parseTarget("x:" + spec).lines }
+        if let spec = q["lines"] { lines = try NotesService.parseLines(spec) }
         return LoreJSON.encode(try service.get(path, lines: lines))
     }
 
@@ -144,7 +144,7 @@ struct HTTPFront: Sendable {
         var name = host
         if name.hasPrefix("[") { name = String(name.dropFirst().prefix { $0 != "]" }) }
         else if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
-        if name == "localhost" || ServeAddress.isLoopback(name) { return nil }
+        if name.lowercased() == "localhost" || ServeAddress.isLoopback(name) { return nil }
         return Self.error(.forbidden, "Host \(host) is not this machine: lore serves loopback only (see --allow-remote)")
     }
 

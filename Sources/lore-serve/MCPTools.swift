@@ -3,7 +3,8 @@ import LoreCore
 import MCP
 
 /// The Model Context Protocol face of `lore serve`: four tools over one `NotesService`, spoken
-/// as JSON-RPC lines on standard input and output (the official Swift SDK does the protocol).
+/// as JSON-RPC lines on standard input and output (the official Swift SDK does the protocol,
+/// `LineTransport` the lines).
 enum MCPTools {
     static let tools: [Tool] = [
         Tool(name: "search",
@@ -76,13 +77,14 @@ enum MCPTools {
                 guard (1...maxK).contains(k) else { throw ServiceError.badRequest("k must be 1 to \(maxK)") }
                 let request = SearchRequest(question: try string(args["question"], "question") ?? "", k: k,
                                             pathPrefix: try string(args["path"], "path"), tag: try string(args["tag"], "tag"))
-                json = LoreJSON.encode(try service.search(request, full: args["full"]?.boolValue ?? false))
+                json = LoreJSON.encode(try service.search(request, full: try bool(args["full"], "full") ?? false))
             case "get":
                 guard let target = try string(args["path"], "path") else { throw ServiceError.badRequest("path is required") }
                 var (path, lines) = try NotesService.parseTarget(target)
-                if let spec = try string(args["lines"], "lines") { lines = try NotesService.parseTarget("x:" + spec).lines }
+                if let spec = try string(args["lines"], "lines") { lines = try NotesService.parseLines(spec) }
                 json = LoreJSON.encode(try service.get(path, lines: lines))
             case "multi_get":
+                if let v = args["paths"], !v.isNull, v.arrayValue == nil { throw ServiceError.badRequest("paths must be an array of strings") }
                 let paths = try (args["paths"]?.arrayValue ?? []).map { v in
                     guard let s = v.stringValue else { throw ServiceError.badRequest("paths must be strings") }
                     return s
@@ -106,6 +108,12 @@ enum MCPTools {
         return s
     }
 
+    private static func bool(_ v: Value?, _ name: String) throws -> Bool? {
+        guard let v, !v.isNull else { return nil }
+        guard let b = v.boolValue else { throw ServiceError.badRequest("\(name) must be true or false") }
+        return b
+    }
+
     private static func int(_ v: Value?, _ name: String) throws -> Int? {
         guard let v, !v.isNull else { return nil }
         if let i = v.intValue { return i }
@@ -120,7 +128,7 @@ enum MCPTools {
                             capabilities: .init(tools: .init(listChanged: false)))
         await server.withMethodHandler(ListTools.self) { _ in .init(tools: tools) }
         await server.withMethodHandler(CallTool.self) { params in call(params, service: service) }
-        try await server.start(transport: DrainingTransport())
+        try await server.start(transport: LineTransport())
         await server.waitUntilCompleted()
     }
 }

@@ -135,6 +135,34 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(toolText(get).text, #"{"lines":[3,3],"path":"notes/budget.md","text":"The extra budget was approved by Marta in June.","total_lines":3}"#)
     }
 
+    /// Many requests written at once are each answered on a line of its own, the initialize
+    /// answer first; lines that are not JSON-RPC requests are answered as JSON-RPC says (a null
+    /// id); and the last request, without its newline, is answered too before the server ends.
+    func testMCPLinesUnderLoadAndMalformedRequests() throws {
+        let s = Scratch()
+        Self.writeNotes(s)
+        var lines = [request(1, "initialize", ["protocolVersion": "2025-06-18", "capabilities": [String: Any](),
+                                               "clientInfo": ["name": "lore-tests", "version": "1"]]),
+                     #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#]
+        for id in 2..<402 {
+            lines.append(id % 2 == 0 ? call(id, "multi_get", ["glob": "*.md"]) : call(id, "search", ["question": "quokkafish budget"]))
+        }
+        lines += ["not json", #"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#, #"{"jsonrpc":"2.0","id":null,"method":"ping"}"#,
+                  #"{"id":402,"method":"ping"}"#, #"{"jsonrpc":"2.0","id":403,"method":"tools/call","params":{"name":"get","arguments":"x"}}"#,
+                  #"{"jsonrpc":"2.0","id":404,"method":"ping"}"#]
+        let r = try LoreProcess.run(["serve", "--corpus", "notes", "--index", "index"], in: s.path,
+                                    timeout: 60, input: lines.joined(separator: "\n"))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let answers = r.stdout.split(separator: "\n").map { json(String($0)) }
+        XCTAssertEqual(answers.count, 407, "one whole JSON object a line")
+        XCTAssertEqual(answers.first?["id"] as? Int, 1, "the initialize answer comes first")
+        XCTAssertEqual(answers.compactMap { $0["id"] as? Int }.sorted(), Array(1..<402) + [403, 404])
+        func code(_ a: [String: Any]) -> Int? { (a["error"] as? [String: Any])?["code"] as? Int }
+        let refusals = answers.filter { $0["id"] is NSNull }.compactMap(code)
+        XCTAssertEqual(refusals.sorted(), [-32700, -32600, -32600, -32600])
+        XCTAssertEqual(answers.first { $0["id"] as? Int == 403 }.flatMap(code), -32602)
+    }
+
     func testHTTPAPI() throws {
         let s = Scratch()
         Self.writeNotes(s)
@@ -176,6 +204,17 @@ final class ServeTests: XCTestCase {
 
         // A page elsewhere reaching the server through a rebound DNS name is refused.
         XCTAssertEqual(try RawHTTP.get("/api/status", port: port, host: "evil.example:\(port)").status, 403)
+        // Names that only start like a loopback address are names, which DNS may point anywhere.
+        for host in ["127.0.0.1.attacker.example", "127.evil.example", "127.0.0.1evil.example"] {
+            XCTAssertEqual(try RawHTTP.get("/api/status", port: port, host: "\(host):\(port)").status, 403, host)
+        }
+        for host in ["127.0.0.1", "localhost", "LOCALHOST", "127.1.2.3"] {
+            XCTAssertEqual(try RawHTTP.get("/api/status", port: port, host: "\(host):\(port)").status, 200, host)
+        }
+        // Lines that are not LINE or FIRST-LAST are refused, not read as the whole note.
+        for lines in ["a-b", "-5", "3-2"] {
+            XCTAssertEqual(try RawHTTP.get("/api/get?path=budget.md&lines=\(lines)", port: port).status, 400, lines)
+        }
     }
 
     /// Several clients query at once while notes change under them: every answer is whole (one

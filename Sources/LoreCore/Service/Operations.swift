@@ -100,12 +100,17 @@ extension NotesService {
         guard let colon = target.lastIndex(of: ":"), target[target.index(after: colon)...].first?.isNumber == true else {
             return (target, nil)
         }
-        let path = String(target[..<colon])
-        let spec = target[target.index(after: colon)...].split(separator: "-", maxSplits: 1)
-        guard let first = Int(spec[0]), first >= 1, let last = spec.count > 1 ? Int(spec[1]) : first, last >= first else {
-            throw .badRequest("lines must be LINE or FIRST-LAST, counted from 1: \(target)")
+        return (String(target[..<colon]), try parseLines(String(target[target.index(after: colon)...])))
+    }
+
+    /// `LINE` or `FIRST-LAST`, counted from 1 (as `get`'s `lines` takes them); anything else is refused.
+    public static func parseLines(_ spec: String) throws(ServiceError) -> ClosedRange<Int> {
+        let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let first = Int(parts[0]), first >= 1, let last = parts.count > 1 ? Int(parts[1]) : first, last >= first else {
+            throw .badRequest("lines must be LINE or FIRST-LAST, counted from 1: \(spec)")
         }
-        return (path, first...last)
+        return first...last
     }
 
     /// The most bytes `multiGet` may be asked to return.
