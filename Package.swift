@@ -11,9 +11,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        // `lore serve`: the Model Context Protocol over stdio, and a small HTTP server (no SwiftNIO).
+        // `lore serve`: the Model Context Protocol over stdio, and HTTP (Hummingbird, on SwiftNIO).
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -40,7 +41,7 @@ let package = Package(
             name: "lore-serve",
             dependencies: ["LoreCore", "LoreCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
-                           .product(name: "FlyingFox", package: "FlyingFox")]
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "LoreCoreTests", dependencies: ["LoreCore"]),
         // Runs the built binaries as processes; depending on them makes `swift test` build them.

@@ -8,12 +8,13 @@
 # Nothing is left in the
 # repository: the corpus and index live in a temporary folder, removed at the end.
 # usage: benchmarks/serve-load.sh [PASSAGES] [SECONDS] [MAX_REQUESTS]     (needs wrk: apt-get install wrk)
+#        LORE=/path/to/lore benchmarks/serve-load.sh   measures another build (its lore-serve beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 passages=${1:-100000}
 seconds=${2:-20}
 max_requests=${3:-100000}
-lore=$PWD/.build/release/lore
+lore=${LORE:-$PWD/.build/release/lore}
 [ -x "$lore" ] || swift build -c release >/dev/null
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 

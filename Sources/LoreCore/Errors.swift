@@ -72,6 +72,8 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// `lore serve` stopped on an error of its transport.
     case serverStopped(reason: String)
+    /// `lore serve --http` could not listen on its address (a port in use, an address not of this machine).
+    case cannotListen(address: String, reason: String)
     /// `lore serve` found no `lore-serve` beside `lore`.
     case serverMissing(path: String)
 
@@ -128,6 +130,7 @@ public enum LoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noTestCollection(let folder): return "no test collection in \(folder): expected corpus.jsonl there or in its subfolders"
         case .benchmarkFailed(let passages): return "the benchmark at \(passages) passages failed"
         case .serverStopped(let reason): return "the server stopped: \(reason)"
+        case .cannotListen(let address, let reason): return "cannot listen on \(address): \(reason)"
         case .serverMissing(let path): return "lore serve runs \(path), which is missing: build it beside lore (swift build -c release builds both)"
         }
     }

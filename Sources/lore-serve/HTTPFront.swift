@@ -1,6 +1,7 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
+import Hummingbird
+import Logging
+import NIOCore
 import LoreCommandLine
 import LoreCore
 
@@ -13,7 +14,9 @@ import LoreCore
 ///     GET /                      the page
 ///
 /// JSON with sorted keys; a refusal is `{"error": "…"}` with a 4xx status (400 a bad parameter,
-/// 403 a path outside the notes folder or a foreign Host, 404 no such note or route).
+/// 403 a path refused or a foreign Host, 404 no such note or route, 405 a method other than GET
+/// or HEAD). Hummingbird (SwiftNIO) speaks HTTP: it reads a request in one pass and refuses one
+/// whose head is too large.
 struct HTTPFront: Sendable {
     let service: NotesService
     /// False when bound to loopback: requests must then name a loopback host (a page elsewhere
@@ -24,65 +27,52 @@ struct HTTPFront: Sendable {
     static let maxK = 1000
 
     /// Listens on `address` until the process is stopped, after printing the address on stderr.
+    /// An address that cannot be bound (a port in use) is an error.
     func serve(on address: String) async throws {
         let (host, port) = try ServeAddress.parse(address)
-        let server = host.contains(":")
-            ? HTTPServer(address: try sockaddr_in6.inet6(ip6: host, port: port), timeout: 30, logger: .disabled)
-            : HTTPServer(address: try sockaddr_in.inet(ip4: host, port: port), timeout: 30, logger: .disabled)
         let front = self
-        await server.appendRoute("GET /api/search") { await front.answer($0, front.search) }
-        await server.appendRoute("GET /api/get") { await front.answer($0, front.get) }
-        await server.appendRoute("GET /api/multi_get") { await front.answer($0, front.multiGet) }
-        await server.appendRoute("GET /api/status") { await front.answer($0) { _ in LoreJSON.encode(try front.service.status()) } }
-        await server.appendRoute("GET /") { request in
-            if let refusal = front.foreignHost(request) { return refusal }
-            return HTTPResponse(statusCode: .ok, headers: [
-                .contentType: "text/html; charset=utf-8",
-                HTTPHeader("Content-Security-Policy"): "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
-                HTTPHeader("X-Content-Type-Options"): "nosniff",
-            ], body: Data(SearchPage.html.utf8))
+        let app = Application(
+            responder: CallbackResponder<BasicRequestContext> { request, _ in await front.respond(to: request) },
+            configuration: .init(address: .hostname(host, port: Int(port)), reuseAddress: false),
+            onServerRunning: { channel in
+                let shown = channel.localAddress.map { a in
+                    a.protocol == .inet6 ? "[\(a.ipAddress ?? host)]:\(a.port ?? 0)" : "\(a.ipAddress ?? host):\(a.port ?? 0)"
+                } ?? address
+                printError("serving http://\(shown)/ (notes: \(front.service.store.corpusPath), index: \(front.service.store.indexPath))")
+            },
+            logger: Logger(label: "lore.http", factory: { _ in SwiftLogNoOpLogHandler() }))
+        do { try await app.runService() } catch let error as IOError {
+            // A port in use, an address not of this machine: said as the system says it.
+            throw LoreError.cannotListen(address: address, reason: String(cString: strerror(error.errnoCode)))
         }
-        await server.appendRoute("*") { _ in Self.error(.notFound, "no such page: try /, /api/search?q=…, /api/get?path=…, /api/status") }
-        let task = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
-        if let bound = await server.listeningAddress {
-            let shown: String
-            switch bound {
-            case .ip4(let ip, let port): shown = "\(ip):\(port)"; Self.noDelay(listeningOn: port)
-            case .ip6(let ip, let port): shown = "[\(ip)]:\(port)"; Self.noDelay(listeningOn: port)
-            case .unix(let path): shown = path
-            }
-            printError("serving http://\(shown)/ (notes: \(service.store.corpusPath), index: \(service.store.indexPath))")
-        }
-        try await task.value
     }
 
-    /// Sets TCP_NODELAY on the listening socket of `port`, which the connections it accepts
-    /// inherit (Linux). FlyingFox writes a response's head and body in two sends, and without it
-    /// Nagle's algorithm holds the body until the client's delayed ACK: 40 ms per request on
-    /// loopback. FlyingFox keeps its socket to itself, so it is found among this process's
-    /// descriptors by its local port.
-    static func noDelay(listeningOn port: UInt16) {
-        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
-        for fd in fds {
-            var storage = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let named = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
-            }
-            guard named else { continue }
-            let local: UInt16
-            switch Int32(storage.ss_family) {
-            case AF_INET: local = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) } }
-            case AF_INET6: local = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) } }
-            default: continue
-            }
-            var listening: Int32 = 0
-            var size = socklen_t(MemoryLayout<Int32>.size)
-            guard local == port, getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening == 1 else { continue }
-            var on: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+    /// The answer to one request: the page, an API route, or a refusal.
+    func respond(to request: Request) async -> Response {
+        guard request.method == .get || request.method == .head else {
+            var refusal = Self.error(.methodNotAllowed, "\(request.method) is not served here: the page and the API answer GET")
+            refusal.headers[.allow] = "GET, HEAD"
+            return refusal
         }
+        if let refusal = foreignHost(request) { return refusal }
+        let query = Query(request.uri.query ?? "")
+        var response: Response
+        switch request.uri.path {
+        case "/api/search": response = await answer(query, search)
+        case "/api/get": response = await answer(query, get)
+        case "/api/multi_get": response = await answer(query, multiGet)
+        case "/api/status": response = await answer(query) { _ in LoreJSON.encode(try service.status()) }
+        case "/":
+            response = Response(status: .ok, headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+                .xContentTypeOptions: "nosniff",
+            ], body: .init(byteBuffer: ByteBuffer(string: SearchPage.html)))
+        default:
+            response = Self.error(.notFound, "no such page: try /, /api/search?q=…, /api/get?path=…, /api/multi_get?glob=…, /api/status")
+        }
+        if request.method == .head { response.body = .init() }
+        return response
     }
 
     // MARK: Routes
@@ -110,15 +100,14 @@ struct HTTPFront: Sendable {
 
     /// Runs `body` off the server's threads (searching is CPU work) and makes its JSON, or its
     /// refusal, the response.
-    private func answer(_ request: HTTPRequest, _ body: @escaping @Sendable (Query) throws -> String) async -> HTTPResponse {
-        if let refusal = foreignHost(request) { return refusal }
-        let query = Query(request.target.query(percentEncoded: true))
+    private func answer(_ query: Query, _ body: @escaping @Sendable (Query) throws -> String) async -> Response {
         let result: Result<String, any Error> = await withCheckedContinuation { done in
             DispatchQueue.global().async { done.resume(returning: Result { try body(query) }) }
         }
         switch result {
         case .success(let json):
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: Data(json.utf8))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: json)))
         case .failure(let error as ServiceError):
             switch error {
             case .badRequest(let m): return Self.error(.badRequest, m)
@@ -132,15 +121,15 @@ struct HTTPFront: Sendable {
 
     struct ErrorBody: Encodable { var error: String }
 
-    static func error(_ status: HTTPStatusCode, _ message: String) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: [.contentType: "application/json; charset=utf-8"],
-                     body: Data(LoreJSON.encode(ErrorBody(error: message)).utf8))
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: LoreJSON.encode(ErrorBody(error: message)))))
     }
 
     /// A 403 when serving loopback only and the request names a host other than a loopback one.
-    private func foreignHost(_ request: HTTPRequest) -> HTTPResponse? {
+    private func foreignHost(_ request: Request) -> Response? {
         guard !allowRemote else { return nil }
-        guard let host = request.headers[.host] else { return nil }
+        guard let host = request.head.authority else { return nil }
         var name = host
         if name.hasPrefix("[") { name = String(name.dropFirst().prefix { $0 != "]" }) }
         else if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }

@@ -28,20 +28,20 @@ struct LoreServe: ParsableCommand {
                     if let http { try await HTTPFront(service: service, allowRemote: allowRemote).serve(on: http) }
                     else { try await MCPTools.serve(service, version: loreVersion) }
                 } catch {
-                    outcome.set("\(error)")
+                    outcome.set(error as? LoreError ?? .serverStopped(reason: "\(error)"))
                 }
                 done.signal()
             }
             done.wait()
-            if let failure = outcome.failure { throw LoreError.serverStopped(reason: failure) }
+            if let failure = outcome.failure { throw failure }
         }
     }
 
     /// How the server task ended, handed back to the main thread.
     final class Outcome: @unchecked Sendable {
         private let lock = NSLock()
-        private var message: String?
-        func set(_ m: String) { lock.withLock { message = m } }
-        var failure: String? { lock.withLock { message } }
+        private var error: LoreError?
+        func set(_ e: LoreError) { lock.withLock { error = e } }
+        var failure: LoreError? { lock.withLock { error } }
     }
 }

@@ -35,9 +35,10 @@ enum SearchPage {
 <body>
 <main>
   <h1>Lore<span id="stats"></span></h1>
-  <input id="q" type="search" placeholder="Ask your notes…" autocomplete="off" autofocus aria-label="Question">
-  <div id="info"><kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> whole passage · <kbd>Esc</kbd> close, then clear</div>
-  <ol id="results" aria-live="polite"></ol>
+  <input id="q" type="search" placeholder="Ask your notes…" autocomplete="off" autofocus aria-label="Question"
+         role="combobox" aria-expanded="false" aria-controls="results" aria-autocomplete="list">
+  <div id="info" aria-live="polite"><kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> whole passage · <kbd>Esc</kbd> close, then clear</div>
+  <ol id="results" role="listbox" aria-label="Passages"></ol>
 </main>
 <script>
 (function () {
@@ -49,28 +50,46 @@ enum SearchPage {
     return s.replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
   function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
-  // The snippet with the words that matched the question marked.
+  // The snippet with the words that matched the question marked: matched in the text as written,
+  // each piece escaped on its own (so a word such as "amp" or "39" never lands inside an entity).
+  // A word of Chinese or Japanese is marked wherever it stands; others as whole words.
+  const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
   function highlight(text, words) {
-    const safe = escapeHTML(text);
-    if (!words.length) return safe;
-    const re = new RegExp("(^|[^\\p{L}\\p{N}])(" + words.map(w => escapeRegExp(escapeHTML(w))).join("|") + ")(?=$|[^\\p{L}\\p{N}])", "gu");
-    return safe.replace(re, (m, pre, w) => pre + "<mark>" + w + "</mark>");
+    if (!words.length) return escapeHTML(text);
+    const re = new RegExp(words.map(w => unspaced.test(w) ? escapeRegExp(w)
+      : "(?<![\\p{L}\\p{N}])" + escapeRegExp(w) + "(?![\\p{L}\\p{N}])").join("|"), "gu");
+    let out = "", last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (!m[0].length) { re.lastIndex++; continue; }
+      out += escapeHTML(text.slice(last, m.index)) + "<mark>" + escapeHTML(m[0]) + "</mark>";
+      last = m.index + m[0].length;
+    }
+    return out + escapeHTML(text.slice(last));
   }
   function select(i) {
     const items = list.children;
     if (!items.length) { selected = -1; return; }
     selected = Math.max(0, Math.min(items.length - 1, i));
-    for (let j = 0; j < items.length; j++) items[j].classList.toggle("selected", j === selected);
+    for (let j = 0; j < items.length; j++) {
+      items[j].classList.toggle("selected", j === selected);
+      items[j].setAttribute("aria-selected", j === selected ? "true" : "false");
+    }
+    q.setAttribute("aria-activedescendant", items[selected].id);
     items[selected].scrollIntoView({ block: "nearest" });
   }
   function render(answer) {
     hits = answer.results;
     list.innerHTML = "";
+    q.setAttribute("aria-expanded", hits.length ? "true" : "false");
+    q.removeAttribute("aria-activedescendant");
     info.textContent = hits.length ? hits.length + (hits.length === 1 ? " passage" : " passages") + " in " + answer.took_ms.toFixed(1) + " ms"
                                    : "No passage matches this question.";
     hits.forEach((h, i) => {
       const li = document.createElement("li");
       li.className = "result";
+      li.id = "result-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
       li.innerHTML = '<span class="score">' + h.score.toFixed(3) + '</span><div class="title">' + escapeHTML(h.title) +
         '</div><div class="where">' + escapeHTML(h.source + ":" + h.lines[0] + "-" + h.lines[1]) +
         '</div><div class="snippet">' + highlight(h.snippet, h.matches) + "</div>";
@@ -82,7 +101,11 @@ enum SearchPage {
   }
   async function search() {
     const text = q.value.trim(), mine = ++asked;
-    if (!text) { list.innerHTML = ""; hits = []; info.textContent = ""; return; }
+    if (!text) {
+      list.innerHTML = ""; hits = []; info.textContent = "";
+      q.setAttribute("aria-expanded", "false"); q.removeAttribute("aria-activedescendant");
+      return;
+    }
     try {
       const r = await fetch("/api/search?k=10&q=" + encodeURIComponent(text));
       const body = await r.json();
@@ -111,6 +134,7 @@ enum SearchPage {
     else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
     else if (e.key === "Enter" && selected >= 0) { e.preventDefault(); toggle(selected); }
     else if (e.key === "Escape") {
+      e.preventDefault();                   // the search box would clear itself on the first Escape
       const open = list.querySelectorAll("pre.passage");
       if (open.length) open.forEach(p => p.remove());
       else { q.value = ""; search(); }

@@ -20,6 +20,7 @@ final class BrowserTests: XCTestCase {
         s.write("notes/budget.md", "# Road budget\n\nThe extra road budget for painting was approved by Marta in June.\n")
         s.write("notes/walks.md", "# Walks\n\nOn the morning walk we cross the zebra crossing by the bakery.\n")
         s.write("notes/garden.md", "# Garden\n\nThe fence needs painting before the winter; a stripe of green at the top.\n")
+        s.write("notes/studio.md", "# Studio\n\nIt's 39 degrees & the amp hums.\n")
     }
 
     static func find(_ names: [String]) -> String? {
@@ -78,10 +79,23 @@ final class BrowserTests: XCTestCase {
             if let path = ProcessInfo.processInfo.environment["LORE_SCREENSHOT"] {
                 try png.write(to: URL(fileURLWithPath: path))
             }
-            // Escape closes the passage.
+            // The selected result is told to assistive technology.
+            XCTAssertEqual(try wd.texts(".result[aria-selected=true] .title"), ["Zebra crossings"])
+            // Escape closes the passage, and only that: the question and its results stay.
             try wd.sendKeys(input, "\u{E00C}")
+            Thread.sleep(forTimeInterval: 0.5)
             let seen5 = try wd.texts("pre.passage")
             XCTAssertEqual(seen5, [])
+            XCTAssertEqual(try wd.texts(".result .title").count, titles.count, "the first Escape keeps the results")
+            // A second Escape clears the question and the results.
+            try wd.sendKeys(input, "\u{E00C}")
+            Thread.sleep(forTimeInterval: 0.5)
+            XCTAssertEqual(try wd.texts(".result .title"), [])
+            // Text is shown as written, words marked outside HTML's entities ("amp" is a word here).
+            try wd.sendKeys(input, "amp hums")
+            let snippet = try wd.waitForTexts(".result:first-child .snippet", timeout: 15)
+            XCTAssertEqual(snippet, ["It's 39 degrees & the amp hums."])
+            XCTAssertEqual(try wd.texts(".result:first-child mark"), ["amp", "hums"])
         } catch {
             try? wd.deleteSession()
             throw error

@@ -260,6 +260,30 @@ final class ServeTests: XCTestCase {
         XCTAssertGreaterThan(final["generation"] as! Int, 1)
     }
 
+    /// Requests a server must not spend itself on, and an address it cannot take.
+    func testHTTPRefusesOversizedHeadsOtherMethodsAndABusyPort() throws {
+        let s = Scratch()
+        Self.writeNotes(s)
+        let server = try ServedProcess(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:0"], in: s.path)
+        defer { server.stop() }
+        let port = try server.httpPort()
+        // A request line of 1 MB is refused at once, and the server answers the next request.
+        let start = Date()
+        let huge = try RawHTTP.get("/api/search?q=" + String(repeating: "budget+", count: 150_000), port: port)
+        XCTAssertEqual(huge.status, 400)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        XCTAssertEqual(try RawHTTP.get("/api/status", port: port).status, 200)
+        let post = try RawHTTP.request("POST", "/api/search?q=budget", port: port, json: Data("{}".utf8))
+        XCTAssertEqual(post.status, 405)
+        XCTAssertEqual(post.json["error"] as? String, "POST is not served here: the page and the API answer GET")
+        XCTAssertEqual(try RawHTTP.request("HEAD", "/api/status", port: port).status, 200)
+        // A second server on the same port says so and ends.
+        let second = try LoreProcess.run(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:\(port)"],
+                                         in: s.path, timeout: 30)
+        XCTAssertEqual(second.status, 2)
+        XCTAssertTrue(second.stderr.hasSuffix("lore: cannot listen on 127.0.0.1:\(port): Address already in use\n"), second.stderr)
+    }
+
     func testNonLoopbackAddressNeedsAllowRemote() throws {
         let r = try LoreProcess.run(["serve", "--http", "0.0.0.0:8080"])
         XCTAssertEqual(r.status, 2)
