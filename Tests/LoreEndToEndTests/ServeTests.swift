@@ -260,6 +260,33 @@ final class ServeTests: XCTestCase {
         XCTAssertGreaterThan(final["generation"] as! Int, 1)
     }
 
+    /// A refresh that cannot be written leaves the generation in memory answering (said once on
+    /// stderr), and so does a notes folder that went away.
+    func testAFailedRefreshAnswersFromTheIndexInMemory() throws {
+        let s = Scratch()
+        Self.writeNotes(s)
+        let server = try ServedProcess(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:0", "--recheck", "0"],
+                                       in: s.path)
+        defer { server.stop() }
+        let port = try server.httpPort()
+        XCTAssertEqual(try RawHTTP.get("/api/search?q=quokkafish", port: port).status, 200)
+        try FileManager.default.removeItem(atPath: s.path + "/index")
+        s.write("index", "not a folder\n")
+        s.write("notes/new.md", "# New\n\nA pangolin.\n")
+        for _ in 0..<3 {
+            let r = try RawHTTP.get("/api/search?q=quokkafish", port: port)
+            XCTAssertEqual(r.status, 200, r.text)
+            XCTAssertEqual(r.json["generation"] as? Int, 1)
+        }
+        try FileManager.default.moveItem(atPath: s.path + "/notes", toPath: s.path + "/gone")
+        XCTAssertEqual(try RawHTTP.get("/api/status", port: port).status, 200)
+        server.stop()
+        let said = server.stderr.components(separatedBy: "\n")
+        XCTAssertEqual(said.filter { $0.hasPrefix("lore: cannot refresh the index: index index is not a folder") }.count, 1, server.stderr)
+        XCTAssertEqual(said.filter { $0 == "lore: notes folder notes not found: answering from the index (generation 1)" }.count, 1,
+                       server.stderr)
+    }
+
     /// Requests a server must not spend itself on, and an address it cannot take.
     func testHTTPRefusesOversizedHeadsOtherMethodsAndABusyPort() throws {
         let s = Scratch()

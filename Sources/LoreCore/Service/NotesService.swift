@@ -138,15 +138,39 @@ public final class NotesService: @unchecked Sendable {
             guard let early, early.index === opened.index else { return (install(snapshot(of: opened.index)), nil) }
             return (install(early), value)
         }
-        guard FileManager.default.fileExists(atPath: store.corpusPath) else { return (previous, nil) }
-        let builder = IndexBuilder(corpus: store.corpusPath, config: previous.index.config,
-                                   respectIgnores: store.respectIgnores)
-        guard try builder.isStale(previous.index) else { return (previous, nil) }
-        warn("notes changed since the index was built: refreshing it")
-        let (index, report) = try store.build(config: previous.index.config, previous: previous.index, warn: warn,
-                                              progress: progress)
-        warn(report.summary)
-        return (install(snapshot(of: index)), nil)
+        guard FileManager.default.fileExists(atPath: store.corpusPath) else {
+            sayOnce("notes folder \(store.corpusPath) not found: answering from the index (generation \(previous.generation))")
+            return (previous, nil)
+        }
+        do {
+            let builder = IndexBuilder(corpus: store.corpusPath, config: previous.index.config,
+                                       respectIgnores: store.respectIgnores)
+            guard try builder.isStale(previous.index) else {
+                lastProblem = nil
+                return (previous, nil)
+            }
+            if lastProblem == nil { warn("notes changed since the index was built: refreshing it") }
+            let (index, report) = try store.build(config: previous.index.config, previous: previous.index, warn: warn,
+                                                  progress: progress)
+            warn(report.summary)
+            lastProblem = nil
+            return (install(snapshot(of: index)), nil)
+        } catch {
+            // The generation in memory is whole: answer from it rather than fail every request.
+            sayOnce("cannot refresh the index: \(error): answering from the one in memory (generation \(previous.generation))")
+            return (previous, nil)
+        }
+    }
+
+    /// The last problem said by `sayOnce`, so that a server checking every second says it once;
+    /// touched only by the caller holding `refreshing`.
+    private var lastProblem: String?
+
+    /// `warn(message)` unless it is the problem said last.
+    private func sayOnce(_ message: String) {
+        guard message != lastProblem else { return }
+        lastProblem = message
+        warn(message)
     }
 
     /// A snapshot of `index`, with the synonyms read now, one generation after the current one.
