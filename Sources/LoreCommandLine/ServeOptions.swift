@@ -25,7 +25,8 @@ public struct ServeOptions: ParsableArguments {
     public func validate() throws {
         guard recheck.isFinite, (0...3600).contains(recheck) else { throw ValidationError("--recheck must be 0 to 3600 seconds") }
         if let http {
-            let (host, _) = try ServeAddress.parse(http)
+            let host: String
+            do { (host, _) = try ServeAddress.parse(http) } catch { throw ValidationError(error.description) }
             if !allowRemote, !ServeAddress.isLoopback(host) {
                 throw ValidationError("--http \(http) is not a loopback address: add --allow-remote to serve other machines")
             }

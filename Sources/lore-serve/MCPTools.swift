@@ -11,7 +11,7 @@ enum MCPTools {
              description: """
              Search the notes for passages that answer a question (plain language). Answers ranked passages, best \
              first, as JSON: source (note path), lines [first, last], title (heading path), snippet (the lines holding \
-             the question's words), score. Read more of a note with the get tool.
+             the question's words), matches (the words found), score. Read more of a note with the get tool.
              """,
              inputSchema: .object([
                  "type": "object",

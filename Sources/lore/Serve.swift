@@ -11,7 +11,7 @@ struct Serve: ParsableCommand {
         Without --http: the Model Context Protocol on standard input and output, with the tools \
         search, get, multi_get and status. An agent's configuration starts it as
           lore serve --corpus ~/notes --index ~/.lore/index
-        With --http HOST:PORT: a JSON API (/api/search, /api/get, /api/status) and a search page \
+        With --http HOST:PORT: a JSON API (/api/search, /api/get, /api/multi_get, /api/status) and a search page \
         at /. Port 0 picks a free port; the address chosen is printed on standard error.
           $ lore serve --http 127.0.0.1:8080
         The index is refreshed before answering when the notes changed (looked at most once per \

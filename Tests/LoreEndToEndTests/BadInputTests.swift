@@ -14,7 +14,7 @@ final class BadInputTests: XCTestCase {
         s.write("notes/a.md", "# A\n\nalpha\n")
         for q in ["", "   "] {
             let r = try LoreProcess.run(["ask", q, "--corpus", s.path + "/notes", "--index", s.path + "/index"])
-            assertFails(r, message: "the question is empty: try lore ask \"how did the team cut costs?\"")
+            assertFails(r, message: "the question is empty: ask in plain words, such as \"how did the team cut costs?\"")
         }
     }
 

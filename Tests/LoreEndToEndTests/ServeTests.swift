@@ -98,7 +98,7 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual((status["settings"] as? [String: Any])?["drop_request_phrases"] as? Bool, true)
 
         server.send(call(10, "search", ["question": ""]))
-        XCTAssertEqual(toolText(try server.response(id: 10)).text, #"the question is empty: try lore ask "how did the team cut costs?""#)
+        XCTAssertEqual(toolText(try server.response(id: 10)).text, #"the question is empty: ask in plain words, such as "how did the team cut costs?""#)
         server.stop()
         XCTAssertEqual(server.process.terminationStatus, 0, "an MCP server ends when its input closes: \(server.stderr)")
     }

@@ -48,7 +48,7 @@ public struct SearchRequest: Sendable, Equatable {
     /// Refuses an empty question, a k out of range, a least score that is not a number.
     public func validate() throws(ServiceError) {
         guard question.contains(where: { !$0.isWhitespace }) else {
-            throw .badRequest("the question is empty: try lore ask \"how did the team cut costs?\"")
+            throw .badRequest("the question is empty: ask in plain words, such as \"how did the team cut costs?\"")
         }
         guard (1...Self.maxK).contains(k) else { throw .badRequest("k must be 1 to \(Self.maxK)") }
         if let m = minScore, !m.isFinite { throw .badRequest("the least score must be a number") }
