@@ -10,7 +10,7 @@ import Foundation
 /// letters lose their diacritics (`Café` is `cafe`, `Zürich` `zurich`, `Straße` `strasse`) unless
 /// `foldsDiacritics` is off, so that a word typed without its accents finds the word written with them.
 /// Chinese and Japanese (and Korean, as Lucene's CJK analysis does) are written without spaces
-/// between words: a run of their characters gives its overlapping pairs (`isUnsegmented`).
+/// between words: a run of their characters gives its overlapping pairs (`splitUnsegmented`).
 public struct Tokenizer: Sendable {
     /// One token: its lower-cased text and where it stands, as UTF-8 byte offsets into the text.
     public struct Token: Equatable, Sendable {
@@ -52,10 +52,6 @@ public struct Tokenizer: Sendable {
         var i = 0
         while i < n {
             let (c, width) = decode(s, i)
-            if isUnsegmented(c) {
-                i = bigrams(s, from: i, scratch: &scratch, body)
-                continue
-            }
             let startsCurrency = isCurrency(c) && i + width < n && isDigit(decode(s, i + width).0)
             guard isWord(c) || startsCurrency else { i += width; continue }
             let start = i
@@ -69,7 +65,6 @@ public struct Tokenizer: Sendable {
             }
             while i < n {
                 let (x, w) = decode(s, i)
-                if isUnsegmented(x) { break }  // "AI技术": "ai", then the run of ideographs
                 if isWord(x) {
                     append(s, i, w, to: &scratch)
                     ascii = ascii && x.isASCII
@@ -91,41 +86,75 @@ public struct Tokenizer: Sendable {
             if ascii {
                 for j in scratch.indices where scratch[j] >= 65 && scratch[j] <= 90 { scratch[j] |= 0x20 }
                 scratch.withUnsafeBufferPointer { body($0, start..<i) }
+            } else if !scratch.contains(where: { $0 >= 0xE1 }) || !hasUnsegmented(s, start..<i) {
+                emitLowered(scratch, start..<i, folded: &folded, folding: folding, body)
             } else {
-                var lowered = String(decoding: scratch, as: UTF8.self).lowercased()
-                if folding {
-                    foldLatin(lowered, into: &folded)
-                    folded.withUnsafeBufferPointer { body($0, start..<i) }
-                } else {
-                    lowered.withUTF8 { body($0, start..<i) }
-                }
+                // Chinese or Japanese inside (the rare case: the ASCII path above never comes here).
+                splitUnsegmented(s, start..<i, scratch: &scratch, folded: &folded, folding: folding, body)
             }
         }
     }
 
-    /// The run of `isUnsegmented` scalars from byte `start` as overlapping pairs of scalars
-    /// ("東京の天気" → 東京, 京の, の天, 天気; a run of one scalar is itself), as search engines
-    /// index Chinese and Japanese, written without spaces between words: any word of two or more
-    /// characters is then found by the pairs it is made of. Returns the byte after the run.
-    private static func bigrams(_ s: UnsafeBufferPointer<UInt8>, from start: Int, scratch: inout [UInt8],
-                                _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) -> Int {
-        var starts = [start]
-        var i = start
-        while i < s.count {
+    /// `word` (UTF-8, not all ASCII) lower-cased, and folded when `folding`, to `body`.
+    private static func emitLowered(_ word: [UInt8], _ range: Range<Int>, folded: inout [UInt8], folding: Bool,
+                                    _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) {
+        var lowered = String(decoding: word, as: UTF8.self).lowercased()
+        if folding {
+            foldLatin(lowered, into: &folded)
+            folded.withUnsafeBufferPointer { body($0, range) }
+        } else {
+            lowered.withUTF8 { body($0, range) }
+        }
+    }
+
+    /// Whether the bytes of `range` hold a scalar of `isUnsegmented`.
+    private static func hasUnsegmented(_ s: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i < range.upperBound {
             let (x, w) = decode(s, i)
-            guard isUnsegmented(x) else { break }
+            if isUnsegmented(x) { return true }
             i += w
-            starts.append(i)
         }
-        // starts[j] is where scalar j begins; its last entry is where the run ends.
-        let scalars = starts.count - 1
-        for j in 0..<max(scalars - 1, 1) {
-            let range = starts[j]..<starts[min(j + 2, scalars)]
-            scratch.removeAll(keepingCapacity: true)
-            append(s, range.lowerBound, range.count, to: &scratch)
-            scratch.withUnsafeBufferPointer { body($0, range) }
+        return false
+    }
+
+    /// A token holding Chinese or Japanese, which are written without spaces between words: its
+    /// runs of `isUnsegmented` scalars give their overlapping pairs ("東京の天気" → 東京, 京の,
+    /// の天, 天気; a run of one scalar is itself), as search engines index them, so that a word of
+    /// two or more characters is found by its pairs; the parts between ("ai" in "AI技术") are
+    /// tokens of their own. The bytes of `range` are scanned again (a token is short).
+    private static func splitUnsegmented(_ s: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, scratch: inout [UInt8],
+                                         folded: inout [UInt8], folding: Bool,
+                                         _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let unsegmented = isUnsegmented(decode(s, i).0)
+            var starts = [i]
+            while i < range.upperBound {
+                let (x, w) = decode(s, i)
+                guard isUnsegmented(x) == unsegmented else { break }
+                i += w
+                starts.append(i)
+            }
+            if unsegmented {
+                let scalars = starts.count - 1
+                for j in 0..<max(scalars - 1, 1) {
+                    let pair = starts[j]..<starts[min(j + 2, scalars)]
+                    scratch.removeAll(keepingCapacity: true)
+                    append(s, pair.lowerBound, pair.count, to: &scratch)
+                    scratch.withUnsafeBufferPointer { body($0, pair) }
+                }
+            } else {
+                let part = starts[0]..<i
+                let bytes = Array(s[part])
+                if bytes.allSatisfy({ $0 < 0x80 }) {
+                    scratch = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+                    scratch.withUnsafeBufferPointer { body($0, part) }
+                } else {
+                    emitLowered(bytes, part, folded: &folded, folding: folding, body)
+                }
+            }
         }
-        return i
     }
 
     /// Whether `c` belongs to a script written without spaces between words, or indexed as if it
