@@ -33,7 +33,9 @@ struct HTTPFront: Sendable {
         let front = self
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in await front.respond(to: request) },
-            configuration: .init(address: .hostname(host, port: Int(port)), reuseAddress: false),
+            // SO_REUSEADDR (the default): a server started again at once binds its port past the
+            // last one's closing connections; a port another server listens on is still refused.
+            configuration: .init(address: .hostname(host, port: Int(port))),
             onServerRunning: { channel in
                 let shown = channel.localAddress.map { a in
                     a.protocol == .inet6 ? "[\(a.ipAddress ?? host)]:\(a.port ?? 0)" : "\(a.ipAddress ?? host):\(a.port ?? 0)"
