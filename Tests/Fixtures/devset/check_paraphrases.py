@@ -20,7 +20,6 @@ from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 QUESTIONS = os.path.join(HERE, "questions.tsv")
-NOTES_DIR = os.path.join(HERE, "notes")
 
 STOP_WORDS = set("""
 a about above after again against all am an and any are aren as at be because
@@ -124,17 +123,40 @@ def parse_note(path):
     return titles, tags, {h: "\n".join(b) for h, b in sections.items()}, len(text.split())
 
 
-def main():
+def read_notes(base):
+    """Every .md note under base/notes, parsed, by its path relative to base; and the problems."""
     problems = []
     notes = {}
-    for root, _, files in os.walk(NOTES_DIR):
+    for root, _, files in os.walk(os.path.join(base, "notes")):
         for name in files:
             if name.endswith(".md"):
-                rel = os.path.relpath(os.path.join(root, name), HERE).replace(os.sep, "/")
+                rel = os.path.relpath(os.path.join(root, name), base).replace(os.sep, "/")
                 try:
                     notes[rel] = parse_note(os.path.join(root, name))
                 except ValueError as e:
                     problems.append("%s: %s" % (rel, e))
+    return notes, problems
+
+
+def overlap_problem(where, kind, question, expected, note, heading):
+    """What breaks the word rule of a `paraphrase` (no content stem shared with the answering
+    section, its heading, the note's titles, headings and tags) or a `keyword` question (a stem
+    shared with the section); None when it keeps it, and for other kinds."""
+    titles, tags, sections, _ = note
+    q = content_stems(question)
+    if kind == "paraphrase":
+        context = "\n".join([sections[heading], heading] + titles + list(sections) + tags)
+        shared = sorted(set(q) & set(content_stems(context)))
+        if shared:
+            return "%s: paraphrase %r shares %s with %s" % (where, question, ", ".join(shared), expected)
+    elif kind == "keyword":
+        if not set(q) & set(content_stems(heading + "\n" + sections[heading])):
+            return "%s: keyword %r shares nothing with %s" % (where, question, expected)
+    return None
+
+
+def main():
+    notes, problems = read_notes(HERE)
     if not 32 <= len(notes) <= 36:
         problems.append("expected 32-36 notes, found %d" % len(notes))
     for rel, (titles, _, sections, words) in sorted(notes.items()):
@@ -170,21 +192,12 @@ def main():
             problems.append("%s: no such note %s" % (where, path))
             continue
         targets[path] += 1
-        titles, tags, sections, _ = notes[path]
-        if heading not in sections:
+        if heading not in notes[path][2]:
             problems.append("%s: no heading %r in %s" % (where, heading, path))
             continue
-        q = content_stems(question)
-        if kind == "paraphrase":
-            context = "\n".join([sections[heading], heading] + titles + list(sections) + tags)
-            shared = sorted(set(q) & set(content_stems(context)))
-            if shared:
-                problems.append("%s: paraphrase %r shares %s with %s" % (
-                    where, question, ", ".join(shared), expected))
-        else:
-            shared = set(q) & set(content_stems(heading + "\n" + sections[heading]))
-            if not shared:
-                problems.append("%s: keyword %r shares nothing with %s" % (where, question, expected))
+        problem = overlap_problem(where, kind, question, expected, notes[path], heading)
+        if problem:
+            problems.append(problem)
 
     total = sum(kinds.values())
     if not 56 <= total <= 64:

@@ -19,13 +19,10 @@ problems and exits with status 1.
 """
 import csv
 import os
-import re
 import sys
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-QUESTIONS = os.path.join(HERE, "questions.tsv")
-NOTES_DIR = os.path.join(HERE, "notes")
 
 N_NOTES = 32
 PER_KIND = 24
@@ -36,20 +33,13 @@ DEVSET_FOLDERS = set("home work health travel transport money tech hobbies famil
 # The dev set's word rules (stop words, stemmer) and note parser, shared so that both sets
 # call a word "shared" the same way.
 sys.path.insert(0, os.path.join(HERE, "..", "devset"))
-from check_paraphrases import content_stems, parse_note  # noqa: E402
+from check_paraphrases import overlap_problem, read_notes  # noqa: E402
 
 
-def main():
-    problems = []
-    notes = {}
-    for root, _, files in os.walk(NOTES_DIR):
-        for name in files:
-            if name.endswith(".md"):
-                rel = os.path.relpath(os.path.join(root, name), HERE).replace(os.sep, "/")
-                try:
-                    notes[rel] = parse_note(os.path.join(root, name))
-                except ValueError as e:
-                    problems.append("%s: %s" % (rel, e))
+def main(base=HERE, used_folders=(("the dev set", DEVSET_FOLDERS),)):
+    """Checks the set in folder `base`; `used_folders` names the sets whose folders it may not use
+    (a later held-out set adds the earlier ones)."""
+    notes, problems = read_notes(base)
     if len(notes) != N_NOTES:
         problems.append("expected %d notes, found %d" % (N_NOTES, len(notes)))
     folders = {rel.split("/")[1] for rel in notes if rel.count("/") == 2}
@@ -57,8 +47,9 @@ def main():
         problems.append("every note must sit directly in notes/<folder>/")
     if not 6 <= len(folders) <= 8:
         problems.append("%d folders (want 6-8)" % len(folders))
-    for folder in sorted(folders & DEVSET_FOLDERS):
-        problems.append("folder %r is already used by the dev set" % folder)
+    for owner, taken in used_folders:
+        for folder in sorted(folders & taken):
+            problems.append("folder %r is already used by %s" % (folder, owner))
     for rel, (titles, _, sections, words) in sorted(notes.items()):
         if not titles:
             problems.append("%s: no title" % rel)
@@ -69,7 +60,7 @@ def main():
 
     kinds, targets = Counter(), Counter()
     seen = set()
-    with open(QUESTIONS, encoding="utf-8", newline="") as f:
+    with open(os.path.join(base, "questions.tsv"), encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     if not rows or rows[0] != ["kind", "question", "expected"]:
         problems.append("bad header: %r" % (rows[0] if rows else None))
@@ -97,21 +88,12 @@ def main():
             problems.append("%s: no such note %s" % (where, path))
             continue
         targets[path] += 1
-        titles, tags, sections, _ = notes[path]
-        if heading not in sections:
+        if heading not in notes[path][2]:
             problems.append("%s: no heading %r in %s" % (where, heading, path))
             continue
-        q = content_stems(question)
-        if kind == "paraphrase":
-            context = "\n".join([sections[heading], heading] + titles + list(sections) + tags)
-            shared = sorted(set(q) & set(content_stems(context)))
-            if shared:
-                problems.append("%s: paraphrase %r shares %s with %s" % (
-                    where, question, ", ".join(shared), expected))
-        elif kind == "keyword":
-            shared = set(q) & set(content_stems(heading + "\n" + sections[heading]))
-            if not shared:
-                problems.append("%s: keyword %r shares nothing with %s" % (where, question, expected))
+        problem = overlap_problem(where, kind, question, expected, notes[path], heading)
+        if problem:
+            problems.append(problem)
 
     for kind in KINDS:
         if kinds[kind] != PER_KIND:
