@@ -142,10 +142,11 @@ actor LineTransport: Transport {
             return nil
         }
         if json is [Any] { return Envelope() }  // a batch: the SDK answers it
-        guard json is [String: Any], let message = Envelope.read(line) else {
+        guard let object = json as? [String: Any] else {
             refuse(code: -32600, "Invalid Request: a message is a JSON object", id: nil)
             return nil
         }
+        let message = Envelope(object, line)
         if message.isResponse { return message }
         if let problem = message.problem {
             refuse(code: -32600, "Invalid Request: \(problem)", id: nil)
@@ -229,28 +230,33 @@ struct Envelope: Sendable {
         return nil
     }
 
+    init() {}
+
+    /// The envelope of a message: `object`, parsed from `data`.
+    init(_ object: [String: Any], _ data: Data) {
+        jsonrpc = object["jsonrpc"] as? String
+        method = object["method"] as? String
+        isResponse = object["method"] == nil && (object["result"] != nil || object["error"] != nil)
+        if let raw = object["id"] {
+            hasID = true
+            id = Self.requestID(raw, in: data)
+        }
+        if method == "tools/call" {
+            if let params = object["params"] as? [String: Any] {
+                if !(params["name"] is String) { toolCallProblem = "params.name must be the tool's name" }
+                else if let arguments = params["arguments"], !(arguments is [String: Any]) {
+                    toolCallProblem = "params.arguments must be an object"
+                }
+            } else {
+                toolCallProblem = "params must be an object naming the tool"
+            }
+        }
+    }
+
     /// The envelope of `data`, or nil when it is not a JSON object.
     static func read(_ data: Data) -> Envelope? {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
-        var e = Envelope()
-        e.jsonrpc = object["jsonrpc"] as? String
-        e.method = object["method"] as? String
-        e.isResponse = object["method"] == nil && (object["result"] != nil || object["error"] != nil)
-        if let raw = object["id"] {
-            e.hasID = true
-            e.id = requestID(raw, in: data)
-        }
-        if e.method == "tools/call" {
-            if let params = object["params"] as? [String: Any] {
-                if !(params["name"] is String) { e.toolCallProblem = "params.name must be the tool's name" }
-                else if let arguments = params["arguments"], !(arguments is [String: Any]) {
-                    e.toolCallProblem = "params.arguments must be an object"
-                }
-            } else {
-                e.toolCallProblem = "params must be an object naming the tool"
-            }
-        }
-        return e
+        return Envelope(object, data)
     }
 
     /// A string, or a number written as an integer (checked in the text: JSONSerialization reads

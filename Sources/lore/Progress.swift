@@ -50,12 +50,11 @@ final class ProgressLine: @unchecked Sendable {
 
     /// What a stage says; short, so that the line fits a terminal and `\r` rewrites it whole.
     static func text(_ stage: BuildStage) -> String {
-        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         switch stage {
-        case .listed(let notes, let toRead): return "\(count(notes, "note")) found, \(toRead) to read"
+        case .listed(let notes, let toRead): return "\(counted(notes, "note")) found, \(toRead) to read"
         case .reading(let done, let total): return "reading notes: \(done) of \(total)"
-        case .embedded(let notes, let passages): return "\(count(notes, "note")) read, \(count(passages, "passage")) embedded"
-        case .fittingLatent(let passages): return "fitting the latent layer on \(count(passages, "passage"))"
+        case .embedded(let notes, let passages): return "\(counted(notes, "note")) read, \(counted(passages, "passage")) embedded"
+        case .fittingLatent(let passages): return "fitting the latent layer on \(counted(passages, "passage"))"
         case .writing: return "writing the index"
         }
     }

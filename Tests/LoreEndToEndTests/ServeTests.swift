@@ -38,6 +38,15 @@ final class ServeTests: XCTestCase {
         return (content.map { $0["text"] as! String }.joined(), result["isError"] as? Bool ?? false)
     }
 
+    /// `lore serve --http` on a free loopback port over `writeNotes`' notes (with `extra`
+    /// options): the folder, the server (the caller stops it) and its port.
+    private func serveHTTP(_ extra: [String] = []) throws -> (Scratch, ServedProcess, UInt16) {
+        let s = Scratch()
+        Self.writeNotes(s)
+        let server = try ServedProcess(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:0"] + extra, in: s.path)
+        do { return (s, server, try server.httpPort()) } catch { server.stop(); throw error }
+    }
+
     private func json(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
@@ -164,11 +173,8 @@ final class ServeTests: XCTestCase {
     }
 
     func testHTTPAPI() throws {
-        let s = Scratch()
-        Self.writeNotes(s)
-        let server = try ServedProcess(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:0"], in: s.path)
-        defer { server.stop() }
-        let port = try server.httpPort()
+        let (notes, server, port) = try serveHTTP()
+        defer { withExtendedLifetime(notes) { server.stop() } }  // the notes' folder goes with `notes`
 
         let found = try RawHTTP.get("/api/search?k=2&q=" + RawHTTP.escape("quokkafish stripe"), port: port)
         XCTAssertEqual(found.status, 200)
@@ -220,12 +226,8 @@ final class ServeTests: XCTestCase {
     /// Several clients query at once while notes change under them: every answer is whole (one
     /// generation), and the generations each client sees never go back.
     func testConcurrentQueriesDuringRefreshes() throws {
-        let s = Scratch()
-        Self.writeNotes(s)
-        let server = try ServedProcess(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:0", "--recheck", "0"],
-                                       in: s.path)
+        let (s, server, port) = try serveHTTP(["--recheck", "0"])
         defer { server.stop() }
-        let port = try server.httpPort()
         let failures = Failures()
         let root = s.path
         let clients = 4, queries = 25
@@ -263,12 +265,8 @@ final class ServeTests: XCTestCase {
     /// A refresh that cannot be written leaves the generation in memory answering (said once on
     /// stderr), and so does a notes folder that went away.
     func testAFailedRefreshAnswersFromTheIndexInMemory() throws {
-        let s = Scratch()
-        Self.writeNotes(s)
-        let server = try ServedProcess(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:0", "--recheck", "0"],
-                                       in: s.path)
+        let (s, server, port) = try serveHTTP(["--recheck", "0"])
         defer { server.stop() }
-        let port = try server.httpPort()
         XCTAssertEqual(try RawHTTP.get("/api/search?q=quokkafish", port: port).status, 200)
         try FileManager.default.removeItem(atPath: s.path + "/index")
         s.write("index", "not a folder\n")
@@ -289,11 +287,8 @@ final class ServeTests: XCTestCase {
 
     /// Requests a server must not spend itself on, and an address it cannot take.
     func testHTTPRefusesOversizedHeadsOtherMethodsAndABusyPort() throws {
-        let s = Scratch()
-        Self.writeNotes(s)
-        let server = try ServedProcess(["serve", "--corpus", "notes", "--index", "index", "--http", "127.0.0.1:0"], in: s.path)
+        let (s, server, port) = try serveHTTP()
         defer { server.stop() }
-        let port = try server.httpPort()
         // A request line of 1 MB is refused at once, and the server answers the next request.
         let start = Date()
         let huge = try RawHTTP.get("/api/search?q=" + String(repeating: "budget+", count: 150_000), port: port)

@@ -19,3 +19,6 @@ public enum BuildStage: Equatable, Sendable {
 /// Called with each stage of a build; calls come one at a time (never two at once), but may
 /// come from a worker thread.
 public typealias BuildProgress = @Sendable (BuildStage) -> Void
+
+/// `n` and `noun`, plural unless `n` is 1 ("1 passage", "131 passages"), as build reports count.
+public func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

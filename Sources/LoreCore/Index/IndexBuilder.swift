@@ -13,9 +13,8 @@ public struct BuildReport: Sendable {
 
     public var summary: String {
         let time = String(format: "%.0f ms", milliseconds)
-        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        if isNoOp { return "index is up to date: \(count(passages, "passage")) from \(count(unchanged, "note"))" }
-        return "\(changed) changed, \(added) added, \(removed) removed: \(count(passagesEmbedded, "passage")) embedded in \(time) (\(passages) in all)"
+        if isNoOp { return "index is up to date: \(counted(passages, "passage")) from \(counted(unchanged, "note"))" }
+        return "\(changed) changed, \(added) added, \(removed) removed: \(counted(passagesEmbedded, "passage")) embedded in \(time) (\(passages) in all)"
     }
 }
 

@@ -95,7 +95,7 @@ public struct Tokenizer: Sendable {
         }
     }
 
-    /// `word` (UTF-8, not all ASCII) lower-cased, and folded when `folding`, to `body`.
+    /// `word` (UTF-8) lower-cased, and folded when `folding`, to `body`.
     private static func emitLowered(_ word: [UInt8], _ range: Range<Int>, folded: inout [UInt8], folding: Bool,
                                     _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void) {
         var lowered = String(decoding: word, as: UTF8.self).lowercased()
@@ -146,13 +146,7 @@ public struct Tokenizer: Sendable {
                 }
             } else {
                 let part = starts[0]..<i
-                let bytes = Array(s[part])
-                if bytes.allSatisfy({ $0 < 0x80 }) {
-                    scratch = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-                    scratch.withUnsafeBufferPointer { body($0, part) }
-                } else {
-                    emitLowered(bytes, part, folded: &folded, folding: folding, body)
-                }
+                emitLowered(Array(s[part]), part, folded: &folded, folding: folding, body)
             }
         }
     }
